@@ -1,0 +1,81 @@
+/**
+ * A dense row-major matrix of float64 values: element (i, j) is `data[i * cols + j]`.
+ *
+ * Every numeric routine in vvs takes and returns this shape (scikit-learn's 2-D float64 ndarray,
+ * C order), so arrays move between packages without copies or wrappers.
+ *
+ * @example
+ * const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
+ * m.data[1 * m.cols + 2]; // 6
+ */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** Creates a `rows × cols` matrix, zero-filled or copied from `values` (row-major). */
+export function matrix(rows: number, cols: number, values?: ArrayLike<number>): Matrix {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+    throw new RangeError(`matrix: shape must be non-negative integers, got ${rows}×${cols}`);
+  }
+  const data = new Float64Array(rows * cols);
+  if (values !== undefined) {
+    if (values.length !== rows * cols) {
+      throw new RangeError(`matrix: ${values.length} values do not fill ${rows}×${cols}`);
+    }
+    data.set(values);
+  }
+  return { rows, cols, data };
+}
+
+/** Builds a matrix from nested rows (`m[row][col]`, the fixtures' layout). `null` becomes NaN. */
+export function fromRows(rows: ReadonlyArray<ReadonlyArray<number | null>>): Matrix {
+  const r = rows.length;
+  const c = r === 0 ? 0 : rows[0].length;
+  const m = matrix(r, c);
+  for (let i = 0; i < r; i++) {
+    const row = rows[i];
+    if (row.length !== c) throw new RangeError(`fromRows: row ${i} has ${row.length} values, expected ${c}`);
+    for (let j = 0; j < c; j++) m.data[i * c + j] = row[j] ?? Number.NaN;
+  }
+  return m;
+}
+
+/** Nested rows of a matrix, for printing and comparisons. */
+export function toRows(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return out;
+}
+
+/** The rows of `m` at `indices`, in that order (numpy's `m[indices]`). */
+export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
+  const out = matrix(indices.length, m.cols);
+  for (let i = 0; i < indices.length; i++) {
+    const src = indices[i];
+    if (!(src >= 0 && src < m.rows)) throw new RangeError(`takeRows: row ${src} outside 0..${m.rows - 1}`);
+    out.data.set(m.data.subarray(src * m.cols, (src + 1) * m.cols), i * m.cols);
+  }
+  return out;
+}
+
+/** The transpose of `m`. */
+export function transpose(m: Matrix): Matrix {
+  const out = matrix(m.cols, m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.cols; j++) out.data[j * m.rows + i] = m.data[i * m.cols + j];
+  }
+  return out;
+}
+
+/** Column means of `m` (numpy's `m.mean(axis=0)`). */
+export function columnMeans(m: Matrix): Float64Array {
+  const mean = new Float64Array(m.cols);
+  for (let i = 0; i < m.rows; i++) {
+    const off = i * m.cols;
+    for (let j = 0; j < m.cols; j++) mean[j] += m.data[off + j];
+  }
+  for (let j = 0; j < m.cols; j++) mean[j] /= m.rows;
+  return mean;
+}

@@ -1,0 +1,76 @@
+/**
+ * Test-only helpers shared by every package's tests.
+ *
+ * The reference fixtures live outside the repository (they are data from public repositories and
+ * outputs of scikit-learn/scipy), in `../shared` beside the checkout or wherever `VVS_SHARED` points.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Absolute path of the shared folder: `$VVS_SHARED`, else `../shared` beside the repository. */
+export function sharedRoot(): string {
+  return process.env.VVS_SHARED ? resolve(process.env.VVS_SHARED) : resolve(repoRoot, '../shared');
+}
+
+/** Absolute path of a file under the shared folder; throws a clear error when it is missing. */
+export function sharedPath(relative: string): string {
+  const p = resolve(sharedRoot(), relative);
+  if (!existsSync(p)) {
+    throw new Error(`shared fixture not found: ${p} (set VVS_SHARED to the folder holding reference/)`);
+  }
+  return p;
+}
+
+/** Parses a JSON fixture under the shared folder (`reference/metrics/pls_small.json`, …). */
+export function loadFixture<T = any>(relative: string): T {
+  return JSON.parse(readFileSync(sharedPath(relative), 'utf8')) as T;
+}
+
+/** Nested number arrays as they appear in the fixtures (`null` stands for NaN). */
+export type Nested = number | null | Nested[];
+
+function flatten(x: Nested | ArrayLike<number>, out: number[] = []): number[] {
+  if (x === null) out.push(Number.NaN);
+  else if (typeof x === 'number') out.push(x);
+  else for (let i = 0; i < (x as ArrayLike<unknown>).length; i++) flatten((x as any)[i], out);
+  return out;
+}
+
+/**
+ * Asserts element-wise closeness: |a − e| ≤ atol + rtol·|e|, NaN matching NaN (fixtures write NaN as
+ * null). Reports the worst element so a failure says how far off it is.
+ */
+export function expectAllClose(
+  actual: Nested | ArrayLike<number>,
+  expected: Nested | ArrayLike<number>,
+  { rtol = 0, atol = 0 }: { rtol?: number; atol?: number },
+  label = 'values',
+): void {
+  const a = flatten(actual);
+  const e = flatten(expected);
+  expect(a.length, `${label}: length`).toBe(e.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < e.length; i++) {
+    if (Number.isNaN(e[i]) || Number.isNaN(a[i])) {
+      if (Number.isNaN(e[i]) !== Number.isNaN(a[i])) {
+        throw new Error(`${label}[${i}]: expected ${e[i]}, got ${a[i]}`);
+      }
+      continue;
+    }
+    const excess = Math.abs(a[i] - e[i]) - (atol + rtol * Math.abs(e[i]));
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = i;
+    }
+  }
+  if (worst >= 0) {
+    throw new Error(
+      `${label}[${worst}]: expected ${e[worst]}, got ${a[worst]} (|diff| ${Math.abs(a[worst] - e[worst])}, rtol ${rtol}, atol ${atol})`,
+    );
+  }
+}
