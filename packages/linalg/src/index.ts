@@ -1,2 +1,4 @@
-export type { Matrix } from './matrix.ts';
+export type { Matrix, MatrixLike } from './matrix.ts';
 export { matrix, fromRows, toRows, takeRows, transpose, columnMeans } from './matrix.ts';
+export { matmul, matmulSync, matvec, centeredGram } from './products.ts';
+export { inverse, pinv, solveSymmetricPositiveDefinite } from './solve.ts';

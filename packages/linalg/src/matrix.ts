@@ -14,6 +14,16 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
+/**
+ * Any dense row-major matrix, float32 or float64: the input type of routines that only read their
+ * argument (activations are stored as float32 and are not widened whole).
+ */
+export interface MatrixLike {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float32Array | Float64Array;
+}
+
 /** Creates a `rows × cols` matrix, zero-filled or copied from `values` (row-major). */
 export function matrix(rows: number, cols: number, values?: ArrayLike<number>): Matrix {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -49,8 +59,8 @@ export function toRows(m: Matrix): number[][] {
   return out;
 }
 
-/** The rows of `m` at `indices`, in that order (numpy's `m[indices]`). */
-export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
+/** The rows of `m` at `indices`, in that order, as float64 (numpy's `m[indices].astype(float64)`). */
+export function takeRows(m: MatrixLike, indices: ArrayLike<number>): Matrix {
   const out = matrix(indices.length, m.cols);
   for (let i = 0; i < indices.length; i++) {
     const src = indices[i];
@@ -69,8 +79,8 @@ export function transpose(m: Matrix): Matrix {
   return out;
 }
 
-/** Column means of `m` (numpy's `m.mean(axis=0)`). */
-export function columnMeans(m: Matrix): Float64Array {
+/** Column means of `m`, accumulated in float64 (numpy's `m.mean(axis=0)` up to summation order). */
+export function columnMeans(m: MatrixLike): Float64Array {
   const mean = new Float64Array(m.cols);
   for (let i = 0; i < m.rows; i++) {
     const off = i * m.cols;

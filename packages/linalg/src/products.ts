@@ -1,0 +1,148 @@
+/**
+ * Dense matrix products. Large products run on onnxruntime's MLAS kernels (see `onnx-kernels.ts` for
+ * the measurements behind that choice); products too small to repay a native call run in JavaScript.
+ */
+import { columnMeans, matrix, type Matrix, type MatrixLike } from './matrix.ts';
+import { runGemm } from './onnx-kernels.ts';
+
+/**
+ * Multiply–adds below which a product runs in JavaScript: a native call costs roughly 20–50 µs of
+ * overhead, which equals about 10⁵ JavaScript multiply–adds.
+ */
+const NATIVE_THRESHOLD = 1e5;
+
+/** Bytes of float64 scratch per column block of {@link centeredGram} (bounds its extra memory). */
+const GRAM_BLOCK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * `op(A)·op(B)` in float64, where `op` transposes when asked (BLAS `dgemm` semantics).
+ *
+ * @example
+ * const c = await matmul(matrix(2, 2, [1, 2, 3, 4]), matrix(2, 1, [1, 1])); // [[3], [7]]
+ */
+export async function matmul(
+  a: Matrix,
+  b: Matrix,
+  { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {},
+): Promise<Matrix> {
+  const [m, k, n] = productShape(a, b, transA, transB);
+  if (m * n * k < NATIVE_THRESHOLD) return matmulSync(a, b, { transA, transB });
+  const out = matrix(m, n);
+  await runGemm(a, b, out.data, { transA, transB });
+  return out;
+}
+
+/**
+ * `op(A)·op(B)` in float64 in plain JavaScript: for small products, and for synchronous code.
+ *
+ * @example
+ * matmulSync(matrix(1, 2, [1, 2]), matrix(1, 2, [3, 4]), { transA: true }); // [[3, 4], [6, 8]]
+ */
+export function matmulSync(
+  a: Matrix,
+  b: Matrix,
+  { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {},
+): Matrix {
+  const [m, k, n] = productShape(a, b, transA, transB);
+  const out = matrix(m, n);
+  const c = out.data;
+  // i-p-j order walks B and C along rows, the cache-friendly order for row-major storage.
+  for (let i = 0; i < m; i++) {
+    const ci = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = transA ? a.data[p * a.cols + i] : a.data[i * a.cols + p];
+      if (transB) {
+        for (let j = 0; j < n; j++) c[ci + j] += aip * b.data[j * b.cols + p];
+      } else {
+        const bp = p * b.cols;
+        for (let j = 0; j < n; j++) c[ci + j] += aip * b.data[bp + j];
+      }
+    }
+  }
+  return out;
+}
+
+function productShape(a: Matrix, b: Matrix, transA: boolean, transB: boolean): [number, number, number] {
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  if (k !== kb) {
+    throw new RangeError(
+      `matmul: inner dimensions differ (${transA ? 'Aᵀ' : 'A'} is ${m}×${k}, ${transB ? 'Bᵀ' : 'B'} is ${kb}×${n})`,
+    );
+  }
+  return [m, k, n];
+}
+
+/** `out = A·x` for a dense float64 matrix and vector. */
+export function matvec(a: Matrix, x: ArrayLike<number>, out = new Float64Array(a.rows)): Float64Array {
+  if (x.length !== a.cols) throw new RangeError(`matvec: vector has ${x.length} entries, matrix has ${a.cols} columns`);
+  const { data, cols } = a;
+  for (let i = 0; i < a.rows; i++) {
+    let s0 = 0;
+    let s1 = 0;
+    const off = i * cols;
+    let j = 0;
+    // Two accumulators let the JIT overlap the dependent additions.
+    for (; j + 1 < cols; j += 2) {
+      s0 += data[off + j] * x[j];
+      s1 += data[off + j + 1] * x[j + 1];
+    }
+    if (j < cols) s0 += data[off + j] * x[j];
+    out[i] = s0 + s1;
+  }
+  return out;
+}
+
+/**
+ * The Gram matrix `Xc·Xcᵀ` of the column-centred rows, `Xc = X − 1·x̄ᵀ` (a linear kernel matrix).
+ *
+ * `X` may be float32 (as activations are stored) and is never copied whole: columns are centred and
+ * widened to float64 one block at a time, so the extra memory is one block plus the n×n result.
+ * Centring before the product keeps the float64 sums well conditioned even for all-positive (ReLU)
+ * features, whose uncentred Gram entries would dwarf the centred ones.
+ *
+ * @example
+ * const { gram, mean } = await centeredGram({ rows: 3, cols: 2, data: new Float32Array([1, 2, 3, 4, 5, 6]) });
+ * // mean = [3, 4]; gram.data = [8, 0, -8, 0, 0, 0, -8, 0, 8]
+ */
+export async function centeredGram(
+  x: MatrixLike,
+  { blockBytes = GRAM_BLOCK_BYTES, onProgress }: { blockBytes?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ gram: Matrix; mean: Float64Array }> {
+  const n = x.rows;
+  const p = x.cols;
+  const mean = columnMeans(x);
+  const gram = matrix(n, n);
+  const width = Math.max(1, Math.min(p, Math.floor(blockBytes / (8 * Math.max(n, 1)))));
+  const block = new Float64Array(n * width);
+  const partial = new Float64Array(n * n);
+  for (let j0 = 0; j0 < p; j0 += width) {
+    const w = Math.min(width, p - j0);
+    const a = w === width ? block : block.subarray(0, n * w);
+    for (let i = 0; i < n; i++) {
+      const src = i * p + j0;
+      const dst = i * w;
+      for (let j = 0; j < w; j++) a[dst + j] = x.data[src + j] - mean[j0 + j];
+    }
+    const operand = { data: a, rows: n, cols: w };
+    if (n * n * w >= NATIVE_THRESHOLD) {
+      await runGemm(operand, operand, partial, { transB: true });
+      const g = gram.data;
+      for (let t = 0; t < g.length; t++) g[t] += partial[t];
+    } else {
+      const g = gram.data;
+      for (let r = 0; r < n; r++) {
+        for (let c = r; c < n; c++) {
+          let s = 0;
+          for (let j = 0; j < w; j++) s += a[r * w + j] * a[c * w + j];
+          g[r * n + c] += s;
+          if (c !== r) g[c * n + r] += s;
+        }
+      }
+    }
+    onProgress?.(j0 + w, p);
+  }
+  return { gram, mean };
+}
