@@ -1,0 +1,229 @@
+/**
+ * Operations on {@link Assembly} values that Brain-Score performs with xarray: finding the stimulus
+ * key, collapsing time bins, averaging repetitions per stimulus, and aligning features to recordings.
+ */
+import { compareCodePoints, meanByGroup } from '@vvs/metrics';
+import type { Matrix, MatrixLike } from '@vvs/linalg';
+import type { Assembly, Coordinate } from './contracts/assembly.ts';
+import { InputError } from './errors.ts';
+
+/**
+ * Coordinates that name the stimulus of a presentation, in order of preference: current Brain-Score
+ * files use `stimulus_id`; older ones `image_id`; activation files of model-tools `stimulus_path`.
+ */
+export const STIMULUS_KEYS = ['stimulus_id', 'image_id', 'stimulus_path'] as const;
+
+/** Where an assembly came from, for error messages. */
+function origin(a: Assembly): string {
+  const file = a.attrs?.file;
+  return typeof file === 'string' ? file : 'assembly';
+}
+
+/**
+ * The name of the coordinate that identifies stimuli (`stimulus_id`, else `image_id`, else
+ * `stimulus_path`).
+ *
+ * @throws InputError listing the available coordinates when none is present.
+ * @example
+ * stimulusKey(assembly); // 'stimulus_id'
+ */
+export function stimulusKey(a: Assembly): (typeof STIMULUS_KEYS)[number] {
+  for (const key of STIMULUS_KEYS) if (a.coords[key]) return key;
+  throw new InputError(
+    `${origin(a)}: no stimulus coordinate (expected one of ${STIMULUS_KEYS.join(', ')}; found ${Object.keys(a.coords).join(', ') || 'none'})`,
+    { file: origin(a), field: 'stimulus_id' },
+  );
+}
+
+/**
+ * A coordinate by name, checked to lie along `dim` when given.
+ *
+ * @throws InputError naming the coordinate and listing the available ones.
+ */
+export function coordinate(a: Assembly, name: string, dim?: string): Coordinate {
+  const c = a.coords[name];
+  if (!c) {
+    throw new InputError(`${origin(a)}: no coordinate '${name}' (available: ${Object.keys(a.coords).join(', ')})`, {
+      file: origin(a),
+      field: name,
+    });
+  }
+  if (dim !== undefined && c.dim !== dim) {
+    throw new InputError(`${origin(a)}: coordinate '${name}' lies along '${c.dim}', expected '${dim}'`, { file: origin(a), field: name });
+  }
+  return c;
+}
+
+/** How to collapse a `time_bin` dimension. */
+export type TimeBinSelection = { kind: 'mean' } | { kind: 'index'; index: number } | { kind: 'label'; start: number; end: number };
+
+/**
+ * Parses a time-bin choice as a user writes it: an index (`0`) or a `start-end` window in ms (`70-170`).
+ *
+ * @example
+ * parseTimeBin('70-170'); // { kind: 'label', start: 70, end: 170 }
+ */
+export function parseTimeBin(text: string): TimeBinSelection {
+  const window = /^(-?\d+(?:\.\d+)?)\s*[-:]\s*(-?\d+(?:\.\d+)?)$/.exec(text.trim());
+  if (window) return { kind: 'label', start: Number(window[1]), end: Number(window[2]) };
+  if (/^\d+$/.test(text.trim())) return { kind: 'index', index: Number(text) };
+  throw new InputError(`--time-bin: expected a bin index (e.g. 0) or a window in ms (e.g. 70-170), got '${text}'`, { field: 'time_bin' });
+}
+
+/**
+ * Collapses the `time_bin` dimension of a recording to `presentation × neuroid`: a single bin is
+ * squeezed; several are averaged (NaN skipped) unless `selection` picks one. Assemblies without a
+ * time dimension are returned unchanged.
+ *
+ * @example
+ * const twoD = collapseTimeBins(assembly); // dims ['presentation', 'neuroid']
+ */
+export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { kind: 'mean' }): Assembly {
+  const axis = a.dims.indexOf('time_bin');
+  if (axis < 0) return a;
+  if (axis !== a.dims.length - 1) {
+    throw new InputError(`${origin(a)}: time_bin must be the last dimension, dims are (${a.dims.join(', ')})`, { file: origin(a), field: 'time_bin' });
+  }
+  const bins = a.shape[axis];
+  let pick: number | undefined;
+  if (selection.kind === 'index') {
+    if (selection.index >= bins) throw new InputError(`${origin(a)}: time bin ${selection.index} requested, the file has ${bins}`, { file: origin(a), field: 'time_bin' });
+    pick = selection.index;
+  } else if (selection.kind === 'label') {
+    const starts = coordinate(a, 'time_bin_start', 'time_bin').values as number[];
+    const ends = coordinate(a, 'time_bin_end', 'time_bin').values as number[];
+    pick = starts.findIndex((s, i) => s === selection.start && ends[i] === selection.end);
+    if (pick < 0) {
+      const have = starts.map((s, i) => `${s}-${ends[i]}`).join(', ');
+      throw new InputError(`${origin(a)}: no time bin ${selection.start}-${selection.end} (bins: ${have})`, { file: origin(a), field: 'time_bin' });
+    }
+  } else if (bins === 1) {
+    pick = 0;
+  }
+  const outer = a.data.length / bins;
+  const data = new Float64Array(outer);
+  for (let i = 0; i < outer; i++) {
+    if (pick !== undefined) {
+      data[i] = a.data[i * bins + pick];
+      continue;
+    }
+    let sum = 0;
+    let count = 0;
+    for (let b = 0; b < bins; b++) {
+      const v = a.data[i * bins + b];
+      if (!Number.isNaN(v)) {
+        sum += v;
+        count++;
+      }
+    }
+    data[i] = count ? sum / count : Number.NaN;
+  }
+  const coords = Object.fromEntries(Object.entries(a.coords).filter(([, c]) => c.dim !== 'time_bin'));
+  return { dims: a.dims.slice(0, axis), shape: a.shape.slice(0, axis), data, coords, attrs: a.attrs };
+}
+
+/** A `presentation × X` assembly viewed as a matrix (rows = presentations, all other dims flattened). */
+export function asMatrix(a: Assembly, rowDim: string): MatrixLike {
+  const axis = a.dims.indexOf(rowDim);
+  if (axis !== 0) {
+    throw new InputError(`${origin(a)}: expected '${rowDim}' as the first dimension, dims are (${a.dims.join(', ')})`, { file: origin(a), field: rowDim });
+  }
+  const rows = a.shape[0];
+  return { rows, cols: rows === 0 ? 0 : a.data.length / rows, data: a.data };
+}
+
+/** A recording averaged over repetitions: one row per stimulus, stimuli sorted by id. */
+export interface StimulusAverage {
+  /** Stimulus ids in np.unique order (code-point sort), the rows of `data`. */
+  stimulusIds: string[];
+  /** Stimuli × neuroids means over each stimulus's presentations (NaN skipped). */
+  data: Matrix;
+  /** Per presentation row, the index of its stimulus in `stimulusIds`. */
+  stimulusIndex: Int32Array;
+}
+
+/**
+ * Averages a `presentation × neuroid` recording over the presentations of each stimulus, like
+ * Brain-Score's `average_repetition` (`groupby('stimulus_id').mean()`), with stimuli sorted by id.
+ *
+ * @example
+ * const { stimulusIds, data } = averageRepetitions(recording);
+ */
+export function averageRepetitions(a: Assembly): StimulusAverage {
+  const key = stimulusKey(a);
+  const ids = coordinate(a, key, 'presentation').values.map(String);
+  const stimulusIds = [...new Set(ids)].sort(compareCodePoints);
+  const position = new Map(stimulusIds.map((id, i) => [id, i]));
+  const stimulusIndex = Int32Array.from(ids, (id) => position.get(id)!);
+  return { stimulusIds, data: meanByGroup(asMatrix(a, 'presentation'), stimulusIndex, stimulusIds.length), stimulusIndex };
+}
+
+/**
+ * One value of a presentation coordinate per stimulus (e.g. `object_name`), checking that every
+ * presentation of a stimulus agrees.
+ *
+ * @throws InputError when the coordinate is missing or differs between presentations of one stimulus.
+ */
+export function perStimulus(a: Assembly, name: string, average: StimulusAverage): (string | number)[] {
+  const values = coordinate(a, name, 'presentation').values;
+  const out: (string | number | undefined)[] = new Array(average.stimulusIds.length);
+  for (let row = 0; row < values.length; row++) {
+    const s = average.stimulusIndex[row];
+    if (out[s] === undefined) out[s] = values[row];
+    else if (out[s] !== values[row]) {
+      throw new InputError(
+        `${origin(a)}: coordinate '${name}' differs between presentations of stimulus '${average.stimulusIds[s]}' (${out[s]} vs ${values[row]})`,
+        { file: origin(a), field: name },
+      );
+    }
+  }
+  return out as (string | number)[];
+}
+
+/**
+ * Rows of a features assembly reordered to `stimulusIds` (the recording's sorted stimuli), whatever
+ * order the features file lists them in. Features keyed by file path (`stimulus_path`, as old
+ * model-tools activations are) also match a recording's id equal to the path's file name without
+ * extension.
+ *
+ * @throws InputError listing a few recording stimuli that the features lack, or duplicated feature rows.
+ */
+export function alignFeatures(features: Assembly, stimulusIds: readonly string[]): MatrixLike {
+  const key = stimulusKey(features);
+  const keys = coordinate(features, key).values.map(String);
+  const matrixView = asMatrix(features, features.coords[key].dim);
+  const row = new Map<string, number>();
+  keys.forEach((k, i) => {
+    if (row.has(k)) {
+      throw new InputError(`${origin(features)}: stimulus '${k}' appears in more than one feature row`, { file: origin(features), field: key });
+    }
+    row.set(k, i);
+  });
+  if (key === 'stimulus_path' && !stimulusIds.some((id) => row.has(id))) {
+    for (const [k, i] of [...row]) row.set(basenameWithoutExtension(k), i);
+  }
+  const missing = stimulusIds.filter((id) => !row.has(id));
+  if (missing.length) {
+    const shown = missing.slice(0, 5).map((m) => `'${m}'`).join(', ');
+    throw new InputError(
+      `${origin(features)}: ${missing.length} of ${stimulusIds.length} recorded stimuli have no features (${shown}${missing.length > 5 ? ', …' : ''})`,
+      { file: origin(features), field: key },
+    );
+  }
+  const cols = matrixView.cols;
+  const Out = matrixView.data instanceof Float32Array ? Float32Array : Float64Array;
+  const identity = stimulusIds.length === keys.length && stimulusIds.every((id, i) => row.get(id) === i);
+  if (identity) return matrixView;
+  const data = new Out(stimulusIds.length * cols);
+  stimulusIds.forEach((id, i) => {
+    const src = row.get(id)! * cols;
+    data.set(matrixView.data.subarray(src, src + cols), i * cols);
+  });
+  return { rows: stimulusIds.length, cols, data };
+}
+
+function basenameWithoutExtension(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}

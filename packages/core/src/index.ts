@@ -1,0 +1,52 @@
+// Contracts: what models, benchmarks and metrics look like to each other.
+export type { Assembly, Coordinate } from './contracts/assembly.ts';
+export { REGIONS, BENCHMARK_TARGETS, isRegion, isBenchmarkTarget } from './contracts/region.ts';
+export type { Region, BenchmarkTarget } from './contracts/region.ts';
+export type { StimulusRow, StimulusSet } from './contracts/stimulus-set.ts';
+export type { Score } from './contracts/score.ts';
+export type { Metric, Ceiling, AnyMetric } from './contracts/metric.ts';
+export type { ActivationOptions, ActivationBatch, ModelAdapter } from './contracts/model-adapter.ts';
+export type { RecordingOptions, BrainModel } from './contracts/brain-model.ts';
+export type { Benchmark } from './contracts/benchmark.ts';
+
+// Errors with exit codes.
+export {
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  VvsError,
+  InputError,
+  RegistrationError,
+  UnknownPluginError,
+  isUserError,
+} from './errors.ts';
+export type { VvsErrorOptions } from './errors.ts';
+
+// Dependency injection and the plugin registry.
+export { PluginRegistry } from './registry/plugin-registry.ts';
+export type { PluginFactory, PluginMeta, BenchmarkMeta, PluginInfo, BenchmarkInfo, VvsPlugin } from './registry/plugin-registry.ts';
+export { TOKENS, createContainer } from './registry/container.ts';
+export { loadPlugins } from './registry/load-plugins.ts';
+export type { LoadPluginsOptions } from './registry/load-plugins.ts';
+export { PLUGIN_KINDS, ID_PATTERN, MODEL_ID_PATTERN } from './registry/validation.ts';
+export type { PluginKind } from './registry/validation.ts';
+export { closestMatches } from './registry/closest.ts';
+
+// Assembly operations and Brain-Score's neural scoring of precomputed features.
+export {
+  STIMULUS_KEYS,
+  stimulusKey,
+  coordinate,
+  parseTimeBin,
+  collapseTimeBins,
+  asMatrix,
+  averageRepetitions,
+  perStimulus,
+  alignFeatures,
+} from './assembly-ops.ts';
+export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
+export { scoreFeatures, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
+export type { ScoreFeaturesOptions, FeatureScore, FeatureScoreSplit } from './scoring/score-features.ts';
+
+// Built-in synthetic data (the example and the benchmark workload).
+export { syntheticPopulation, EXAMPLE_POPULATION } from './synthetic/population.ts';
+export type { SyntheticPopulationOptions } from './synthetic/population.ts';

@@ -1,0 +1,190 @@
+/**
+ * Scores precomputed model features against a neural recording exactly as Brain-Score's neural
+ * benchmarks do: average repetitions, cross-validated regression + Pearson r (raw), split-half
+ * internal consistency (ceiling), and a named normalisation.
+ */
+import {
+  ceilScore,
+  crossValidatedPredictivity,
+  DEFAULT_NORMALIZATION,
+  internalConsistency,
+  BRAINSCORE_PLS_COMPONENTS,
+  type Normalization,
+  type RegressionKind,
+} from '@vvs/metrics';
+import type { MatrixLike } from '@vvs/linalg';
+import type { Assembly } from '../contracts/assembly.ts';
+import type { Score } from '../contracts/score.ts';
+import {
+  alignFeatures,
+  asMatrix,
+  averageRepetitions,
+  collapseTimeBins,
+  coordinate,
+  perStimulus,
+  stimulusKey,
+  type TimeBinSelection,
+} from '../assembly-ops.ts';
+import { InputError } from '../errors.ts';
+
+/** The coordinate Brain-Score stratifies MajajHong2015 splits by; FreemanZiemba2013 uses `texture_type`. */
+export const DEFAULT_STRATIFY_BY = 'object_name';
+
+/** Options of {@link scoreFeatures}. */
+export interface ScoreFeaturesOptions {
+  /** Presentation coordinate to stratify the splits by, or `null` for plain shuffle splits. */
+  stratifyBy?: string | null;
+  regression?: RegressionKind;
+  /** `true`: sklearn-parity NIPALS on the feature matrix; `false`: the shared-kernel fast path. */
+  exact?: boolean;
+  normalization?: Normalization;
+  nComponents?: number;
+  /** How to collapse several time bins (default: average them). */
+  timeBin?: TimeBinSelection;
+  /** Receives non-fatal findings (e.g. neuroids with zero variance). */
+  onWarning?: (message: string) => void;
+  /** Receives progress of the cross-validation (split done, of total). */
+  onProgress?: (stage: 'ceiling' | 'regression', done: number, total: number) => void;
+}
+
+/** Per-split details of a features score. */
+export interface FeatureScoreSplit {
+  /** Median over neuroids of the test-set Pearson r. */
+  median: number;
+  /** Test stimuli, in sklearn's split order. */
+  testStimulusIds: string[];
+}
+
+/** The result of {@link scoreFeatures}: a {@link Score} plus the split details the CLI prints. */
+export interface FeatureScore extends Score {
+  splits: FeatureScoreSplit[];
+  ceilingSplits: { median: number; trainRepetitions: (number | string)[]; testRepetitions: (number | string)[] }[];
+  stimuli: number;
+  neuroids: number;
+  featureColumns: number;
+  warnings: string[];
+}
+
+/**
+ * Scores `features` (presentation × feature columns, any stimulus order) against `recording`
+ * (presentation × neuroid [× time_bin], one row per repetition).
+ *
+ * @example
+ * const features = await readFeatures('alexnet-IT.nc');
+ * const recording = await readNetcdfAssembly('MajajHong2015.public.nc');
+ * const score = await scoreFeatures(features, recording, { stratifyBy: 'object_name' });
+ * console.log(score.value, score.raw, score.ceiling);
+ */
+export async function scoreFeatures(features: Assembly, recording: Assembly, options: ScoreFeaturesOptions = {}): Promise<FeatureScore> {
+  const {
+    stratifyBy = DEFAULT_STRATIFY_BY,
+    regression = 'pls',
+    exact = false,
+    normalization = DEFAULT_NORMALIZATION,
+    nComponents = BRAINSCORE_PLS_COMPONENTS,
+    timeBin,
+    onProgress,
+  } = options;
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+
+  const neural = collapseTimeBins(recording, timeBin);
+  if (neural.dims.length !== 2 || neural.dims[0] !== 'presentation') {
+    throw new InputError(`${source(recording)}: expected dims (presentation, neuroid[, time_bin]), got (${recording.dims.join(', ')})`, {
+      file: source(recording),
+    });
+  }
+  const average = averageRepetitions(neural);
+  const labels = stratifyBy === null ? null : perStimulus(neural, stratifyBy, average);
+  const x = alignFeatures(features, average.stimulusIds);
+  checkFinite(x, features, average.stimulusIds);
+  warnConstantNeuroids(average.data.data, average.data.cols, neural, warn);
+
+  const minTrain = Math.floor(average.stimulusIds.length * 0.9);
+  if (regression === 'pls' && minTrain < nComponents) {
+    throw new InputError(
+      `${source(recording)}: ${average.stimulusIds.length} stimuli give ${minTrain} training stimuli per split, fewer than the ${nComponents} PLS components`,
+      { file: source(recording) },
+    );
+  }
+
+  const predictivity = await crossValidatedPredictivity(x, average.data, labels, {
+    regression,
+    exact,
+    nComponents,
+    onProgress: (done, total) => onProgress?.('regression', done, total),
+  });
+  const repetition = neural.coords.repetition;
+  if (!repetition) {
+    throw new InputError(`${source(recording)}: no 'repetition' coordinate, needed for the split-half ceiling`, {
+      file: source(recording),
+      field: 'repetition',
+    });
+  }
+  const ceiling = internalConsistency({
+    responses: asMatrix(neural, 'presentation'),
+    stimulus: average.stimulusIndex,
+    repetition: repetition.values,
+    nStimuli: average.stimulusIds.length,
+  });
+  onProgress?.('ceiling', 1, 1);
+
+  const ceiled = ceilScore(predictivity.raw, ceiling.ceiling, normalization);
+  return {
+    value: ceiled.clipped,
+    unclipped: ceiled.unclipped,
+    raw: predictivity.raw,
+    ceiling: ceiling.ceiling,
+    error: predictivity.error,
+    ceilingError: ceiling.error,
+    normalization,
+    attrs: { regression, exact, nComponents, stratifyBy },
+    splits: predictivity.splits.map((s) => ({
+      median: s.median,
+      testStimulusIds: Array.from(s.test, (i) => average.stimulusIds[i]),
+    })),
+    ceilingSplits: ceiling.splits.map((s) => ({ median: s.median, trainRepetitions: s.trainRepetitions, testRepetitions: s.testRepetitions })),
+    stimuli: average.stimulusIds.length,
+    neuroids: average.data.cols,
+    featureColumns: x.cols,
+    warnings,
+  };
+}
+
+function source(a: Assembly): string {
+  const file = a.attrs?.file;
+  return typeof file === 'string' ? file : 'assembly';
+}
+
+function checkFinite(x: MatrixLike, features: Assembly, stimulusIds: readonly string[]): void {
+  const { data, cols } = x;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = Math.floor(i / cols);
+      throw new InputError(
+        `${source(features)}: features of stimulus '${stimulusIds[row]}' contain ${data[i]} (column ${i - row * cols}); features must be finite`,
+        { file: source(features), field: stimulusKey(features) },
+      );
+    }
+  }
+}
+
+function warnConstantNeuroids(data: Float64Array, cols: number, neural: Assembly, warn: (m: string) => void): void {
+  const rows = data.length / cols;
+  const ids = neural.coords.neuroid_id ? coordinate(neural, 'neuroid_id').values : undefined;
+  const constant: string[] = [];
+  for (let j = 0; j < cols; j++) {
+    let same = true;
+    for (let i = 1; i < rows && same; i++) same = data[i * cols + j] === data[j];
+    if (same) constant.push(String(ids ? ids[j] : j));
+  }
+  if (constant.length) {
+    warn(
+      `${source(neural)}: ${constant.length} neuroid(s) have zero variance across stimuli (${constant.slice(0, 5).join(', ')}${constant.length > 5 ? ', …' : ''}); ` +
+        'their correlations are NaN and skipped by the median, as in Brain-Score',
+    );
+  }
+}
