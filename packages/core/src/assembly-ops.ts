@@ -13,9 +13,12 @@ import { InputError } from './errors.ts';
  */
 export const STIMULUS_KEYS = ['stimulus_id', 'image_id', 'stimulus_path'] as const;
 
-/** Where an assembly came from, for error messages. */
-function origin(a: Assembly): string {
-  const file = a.attrs?.file;
+/**
+ * Where an assembly came from, for error messages: its `attrs.source_file` (set by the readers of
+ * `@vvs/io`), else `'assembly'`.
+ */
+export function assemblySource(a: Assembly): string {
+  const file = a.attrs?.source_file;
   return typeof file === 'string' ? file : 'assembly';
 }
 
@@ -29,9 +32,10 @@ function origin(a: Assembly): string {
  */
 export function stimulusKey(a: Assembly): (typeof STIMULUS_KEYS)[number] {
   for (const key of STIMULUS_KEYS) if (a.coords[key]) return key;
+  const available = Object.entries(a.coords).map(([name, c]) => `${name} (${c.dim})`);
   throw new InputError(
-    `${origin(a)}: no stimulus coordinate (expected one of ${STIMULUS_KEYS.join(', ')}; found ${Object.keys(a.coords).join(', ') || 'none'})`,
-    { file: origin(a), field: 'stimulus_id' },
+    `${assemblySource(a)}: no stimulus coordinate: expected one of ${STIMULUS_KEYS.join(', ')}; coordinates: ${available.join(', ') || 'none'}`,
+    { file: assemblySource(a), field: 'stimulus_id' },
   );
 }
 
@@ -43,13 +47,13 @@ export function stimulusKey(a: Assembly): (typeof STIMULUS_KEYS)[number] {
 export function coordinate(a: Assembly, name: string, dim?: string): Coordinate {
   const c = a.coords[name];
   if (!c) {
-    throw new InputError(`${origin(a)}: no coordinate '${name}' (available: ${Object.keys(a.coords).join(', ')})`, {
-      file: origin(a),
+    throw new InputError(`${assemblySource(a)}: no coordinate '${name}' (available: ${Object.keys(a.coords).join(', ')})`, {
+      file: assemblySource(a),
       field: name,
     });
   }
   if (dim !== undefined && c.dim !== dim) {
-    throw new InputError(`${origin(a)}: coordinate '${name}' lies along '${c.dim}', expected '${dim}'`, { file: origin(a), field: name });
+    throw new InputError(`${assemblySource(a)}: coordinate '${name}' lies along '${c.dim}', expected '${dim}'`, { file: assemblySource(a), field: name });
   }
   return c;
 }
@@ -82,12 +86,12 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
   const axis = a.dims.indexOf('time_bin');
   if (axis < 0) return a;
   if (axis !== a.dims.length - 1) {
-    throw new InputError(`${origin(a)}: time_bin must be the last dimension, dims are (${a.dims.join(', ')})`, { file: origin(a), field: 'time_bin' });
+    throw new InputError(`${assemblySource(a)}: time_bin must be the last dimension, dims are (${a.dims.join(', ')})`, { file: assemblySource(a), field: 'time_bin' });
   }
   const bins = a.shape[axis];
   let pick: number | undefined;
   if (selection.kind === 'index') {
-    if (selection.index >= bins) throw new InputError(`${origin(a)}: time bin ${selection.index} requested, the file has ${bins}`, { file: origin(a), field: 'time_bin' });
+    if (selection.index >= bins) throw new InputError(`${assemblySource(a)}: time bin ${selection.index} requested, the file has ${bins}`, { file: assemblySource(a), field: 'time_bin' });
     pick = selection.index;
   } else if (selection.kind === 'label') {
     const starts = coordinate(a, 'time_bin_start', 'time_bin').values as number[];
@@ -95,7 +99,7 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
     pick = starts.findIndex((s, i) => s === selection.start && ends[i] === selection.end);
     if (pick < 0) {
       const have = starts.map((s, i) => `${s}-${ends[i]}`).join(', ');
-      throw new InputError(`${origin(a)}: no time bin ${selection.start}-${selection.end} (bins: ${have})`, { file: origin(a), field: 'time_bin' });
+      throw new InputError(`${assemblySource(a)}: no time bin ${selection.start}-${selection.end} (bins: ${have})`, { file: assemblySource(a), field: 'time_bin' });
     }
   } else if (bins === 1) {
     pick = 0;
@@ -126,7 +130,7 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
 export function asMatrix(a: Assembly, rowDim: string): MatrixLike {
   const axis = a.dims.indexOf(rowDim);
   if (axis !== 0) {
-    throw new InputError(`${origin(a)}: expected '${rowDim}' as the first dimension, dims are (${a.dims.join(', ')})`, { file: origin(a), field: rowDim });
+    throw new InputError(`${assemblySource(a)}: expected '${rowDim}' as the first dimension, dims are (${a.dims.join(', ')})`, { file: assemblySource(a), field: rowDim });
   }
   const rows = a.shape[0];
   return { rows, cols: rows === 0 ? 0 : a.data.length / rows, data: a.data };
@@ -172,8 +176,8 @@ export function perStimulus(a: Assembly, name: string, average: StimulusAverage)
     if (out[s] === undefined) out[s] = values[row];
     else if (out[s] !== values[row]) {
       throw new InputError(
-        `${origin(a)}: coordinate '${name}' differs between presentations of stimulus '${average.stimulusIds[s]}' (${out[s]} vs ${values[row]})`,
-        { file: origin(a), field: name },
+        `${assemblySource(a)}: coordinate '${name}' differs between presentations of stimulus '${average.stimulusIds[s]}' (${out[s]} vs ${values[row]})`,
+        { file: assemblySource(a), field: name },
       );
     }
   }
@@ -195,7 +199,7 @@ export function alignFeatures(features: Assembly, stimulusIds: readonly string[]
   const row = new Map<string, number>();
   keys.forEach((k, i) => {
     if (row.has(k)) {
-      throw new InputError(`${origin(features)}: stimulus '${k}' appears in more than one feature row`, { file: origin(features), field: key });
+      throw new InputError(`${assemblySource(features)}: stimulus '${k}' appears in more than one feature row`, { file: assemblySource(features), field: key });
     }
     row.set(k, i);
   });
@@ -206,8 +210,8 @@ export function alignFeatures(features: Assembly, stimulusIds: readonly string[]
   if (missing.length) {
     const shown = missing.slice(0, 5).map((m) => `'${m}'`).join(', ');
     throw new InputError(
-      `${origin(features)}: ${missing.length} of ${stimulusIds.length} recorded stimuli have no features (${shown}${missing.length > 5 ? ', …' : ''})`,
-      { file: origin(features), field: key },
+      `${assemblySource(features)}: ${missing.length} of ${stimulusIds.length} recorded stimuli have no features (${shown}${missing.length > 5 ? ', …' : ''})`,
+      { file: assemblySource(features), field: key },
     );
   }
   const cols = matrixView.cols;

@@ -35,6 +35,7 @@ export { closestMatches } from './registry/closest.ts';
 export {
   STIMULUS_KEYS,
   stimulusKey,
+  assemblySource,
   coordinate,
   parseTimeBin,
   collapseTimeBins,

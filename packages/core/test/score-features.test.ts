@@ -17,14 +17,14 @@ function assemblies(name: string): { recording: Assembly; features: Assembly; ex
       repetition: { dim: 'presentation', values: assembly.repetition },
       neuroid_id: { dim: 'neuroid', values: assembly.neuroid_id },
     },
-    attrs: { file: `${name}.nc` },
+    attrs: { source_file: `${name}.nc` },
   };
   const featureAssembly: Assembly = {
     dims: ['presentation', 'neuroid'],
     shape: [features.stimulus_id.length, features.data[0].length],
     data: Float64Array.from((features.data as number[][]).flat()),
     coords: { stimulus_id: { dim: 'presentation', values: features.stimulus_id } },
-    attrs: { file: `${name}-features.npy` },
+    attrs: { source_file: `${name}-features.npy` },
   };
   return { recording, features: featureAssembly, expected: c.expected };
 }

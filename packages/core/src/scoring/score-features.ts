@@ -18,6 +18,7 @@ import type { Score } from '../contracts/score.ts';
 import {
   alignFeatures,
   asMatrix,
+  assemblySource,
   averageRepetitions,
   collapseTimeBins,
   coordinate,
@@ -93,8 +94,8 @@ export async function scoreFeatures(features: Assembly, recording: Assembly, opt
 
   const neural = collapseTimeBins(recording, timeBin);
   if (neural.dims.length !== 2 || neural.dims[0] !== 'presentation') {
-    throw new InputError(`${source(recording)}: expected dims (presentation, neuroid[, time_bin]), got (${recording.dims.join(', ')})`, {
-      file: source(recording),
+    throw new InputError(`${assemblySource(recording)}: expected dims (presentation, neuroid[, time_bin]), got (${recording.dims.join(', ')})`, {
+      file: assemblySource(recording),
     });
   }
   const average = averageRepetitions(neural);
@@ -106,8 +107,8 @@ export async function scoreFeatures(features: Assembly, recording: Assembly, opt
   const minTrain = Math.floor(average.stimulusIds.length * 0.9);
   if (regression === 'pls' && minTrain < nComponents) {
     throw new InputError(
-      `${source(recording)}: ${average.stimulusIds.length} stimuli give ${minTrain} training stimuli per split, fewer than the ${nComponents} PLS components`,
-      { file: source(recording) },
+      `${assemblySource(recording)}: ${average.stimulusIds.length} stimuli give ${minTrain} training stimuli per split, fewer than the ${nComponents} PLS components`,
+      { file: assemblySource(recording) },
     );
   }
 
@@ -119,8 +120,8 @@ export async function scoreFeatures(features: Assembly, recording: Assembly, opt
   });
   const repetition = neural.coords.repetition;
   if (!repetition) {
-    throw new InputError(`${source(recording)}: no 'repetition' coordinate, needed for the split-half ceiling`, {
-      file: source(recording),
+    throw new InputError(`${assemblySource(recording)}: no 'repetition' coordinate, needed for the split-half ceiling`, {
+      file: assemblySource(recording),
       field: 'repetition',
     });
   }
@@ -154,19 +155,14 @@ export async function scoreFeatures(features: Assembly, recording: Assembly, opt
   };
 }
 
-function source(a: Assembly): string {
-  const file = a.attrs?.file;
-  return typeof file === 'string' ? file : 'assembly';
-}
-
 function checkFinite(x: MatrixLike, features: Assembly, stimulusIds: readonly string[]): void {
   const { data, cols } = x;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const row = Math.floor(i / cols);
       throw new InputError(
-        `${source(features)}: features of stimulus '${stimulusIds[row]}' contain ${data[i]} (column ${i - row * cols}); features must be finite`,
-        { file: source(features), field: stimulusKey(features) },
+        `${assemblySource(features)}: features of stimulus '${stimulusIds[row]}' contain ${data[i]} (column ${i - row * cols}); features must be finite`,
+        { file: assemblySource(features), field: stimulusKey(features) },
       );
     }
   }
@@ -183,7 +179,7 @@ function warnConstantNeuroids(data: Float64Array, cols: number, neural: Assembly
   }
   if (constant.length) {
     warn(
-      `${source(neural)}: ${constant.length} neuroid(s) have zero variance across stimuli (${constant.slice(0, 5).join(', ')}${constant.length > 5 ? ', …' : ''}); ` +
+      `${assemblySource(neural)}: ${constant.length} neuroid(s) have zero variance across stimuli (${constant.slice(0, 5).join(', ')}${constant.length > 5 ? ', …' : ''}); ` +
         'their correlations are NaN and skipped by the median, as in Brain-Score',
     );
   }

@@ -84,7 +84,7 @@ export async function syntheticPopulation(options: SyntheticPopulationOptions): 
       stimulus_id: { dim: 'presentation', values: Array.from(order, (s) => stimulusIds[s]) },
       neuroid_id: { dim: 'neuroid', values: Array.from({ length: featureColumns }, (_, j) => `feature${j}`) },
     },
-    attrs: { file: 'synthetic features' },
+    attrs: { source_file: 'synthetic features' },
   };
 
   // Recording: repetition-major rows, one time bin (70–170 ms), as Brain-Score stores MajajHong2015.
@@ -116,7 +116,7 @@ export async function syntheticPopulation(options: SyntheticPopulationOptions): 
       time_bin_start: { dim: 'time_bin', values: [70] },
       time_bin_end: { dim: 'time_bin', values: [170] },
     },
-    attrs: { file: 'synthetic recording' },
+    attrs: { source_file: 'synthetic recording' },
   };
   return { features, recording };
 }

@@ -1,0 +1,32 @@
+/**
+ * The `vvs` command line: builds the commander program and maps errors to exit codes (2 for bad
+ * input, with a one-line message naming the file and the problem; 1 for anything unexpected).
+ */
+import { Command, CommanderError } from 'commander';
+import { VvsError } from '@vvs/core';
+import { registerScoreFeatures } from './commands/score-features.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('vvs')
+    .description('Score vision models against the primate ventral visual stream (Brain-Score metrics, in Node)')
+    .exitOverride()
+    .showHelpAfterError();
+  registerScoreFeatures(program);
+  return program;
+}
+
+/** Runs the CLI on `argv` (process.argv shape) and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof VvsError || error instanceof RangeError) {
+      process.stderr.write(`vvs: ${error.message}\n`);
+      return error instanceof VvsError ? error.exitCode : 2;
+    }
+    process.stderr.write(`vvs: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * `@vvs/io`: readers for the files researchers already have — Brain-Score netCDF-4 assemblies and
+ * activations, NumPy `.npy` feature matrices and stimulus-id sidecars — returning `Assembly`s, plus
+ * writers for `.npy` and netCDF-4.
+ */
+export { InputFileError } from './errors.ts';
+export { readNetcdfAssembly, type ReadNetcdfOptions } from './netcdf-read.ts';
+export { writeNetcdfAssembly, type WriteNetcdfOptions } from './netcdf-write.ts';
+export { XARRAY_DATAARRAY_VARIABLE } from './netcdf-names.ts';
+export { readNpy, writeNpy, type NpyArray, type WriteNpyOptions } from './npy.ts';
+export { readStimulusIds } from './stimulus-ids.ts';
+export { readFeatures, type ReadFeaturesOptions } from './features.ts';
+export { parseCsv } from './csv.ts';
+export type { NumericArray } from './numeric.ts';

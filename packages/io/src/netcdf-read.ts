@@ -1,0 +1,233 @@
+/**
+ * Reading Brain-Score assemblies from netCDF-4 files, as Brain-Score does with
+ * `xarray.open_dataarray` (after which it regroups coordinates into MultiIndexes, which vvs leaves
+ * flat). netCDF-4 is HDF5 underneath; h5wasm reads it, including shuffle + deflate compressed chunks.
+ */
+import type { Assembly, Coordinate } from '@vvs/core';
+import type { Attribute, Dataset, File as H5File } from 'h5wasm/node';
+import { InputFileError } from './errors.ts';
+import { readHdf5, type H5wasm } from './hdf5.ts';
+import {
+  CONVENTIONAL_DATA_NAMES,
+  COORDINATES_ATTRIBUTE,
+  DIMENSION_SCALE_CLASS,
+  PHANTOM_DIMENSION_PREFIX,
+  RESERVED_ATTRIBUTES,
+} from './netcdf-names.ts';
+import { isNumericArray, toFloat64Array, type NumericArray } from './numeric.ts';
+
+/** Options of {@link readNetcdfAssembly}. */
+export interface ReadNetcdfOptions {
+  /**
+   * Name of the data variable. By default it is found as described in {@link readNetcdfAssembly};
+   * give it when a file holds several candidates.
+   */
+  variable?: string;
+}
+
+/** A netCDF variable: an HDF5 dataset that is not a phantom dimension scale. */
+interface Variable {
+  readonly name: string;
+  readonly dataset: Dataset;
+  readonly attrs: Record<string, Attribute>;
+  readonly shape: number[];
+  /** Its dimension names, or `undefined` when the dataset carries no dimension scales. */
+  readonly dims: string[] | undefined;
+  /** Whether it is a dimension coordinate (a dimension scale holding values, named like its dimension). */
+  readonly isDimensionCoordinate: boolean;
+}
+
+/** The string value of attribute `name`, if it holds one string. */
+function stringAttribute(attrs: Record<string, Attribute>, name: string): string | undefined {
+  const value = attrs[name]?.value;
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' ? value[0] : undefined;
+}
+
+/** The numbers held by attribute `name` (none when it is absent or not numeric). */
+function numericAttribute(attrs: Record<string, Attribute>, name: string): number[] {
+  const value = attrs[name]?.value;
+  if (typeof value === 'number' || typeof value === 'bigint') return [Number(value)];
+  return isNumericArray(value) ? Array.from(value as ArrayLike<number | bigint>, Number) : [];
+}
+
+/** An attribute as a JSON-compatible value; netCDF stores scalars as length-1 arrays, so those are unwrapped. */
+function attributeValue(attribute: Attribute): unknown {
+  const value = attribute.json_value;
+  return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}
+
+/** The names of the dimension scales attached to each axis of `dataset` (its `DIMENSION_LIST`). */
+function attachedDimensions(dataset: Dataset, attrs: Record<string, Attribute>, rank: number): string[] | undefined {
+  if (rank === 0) return [];
+  const list = attrs.DIMENSION_LIST?.value;
+  if (!Array.isArray(list) || list.length !== rank) return undefined;
+  const names: string[] = [];
+  for (const references of list) {
+    const reference = Array.isArray(references) ? references[0] : undefined;
+    if (reference === undefined || typeof reference !== 'object') return undefined;
+    const target = dataset.dereference(reference as Parameters<Dataset['dereference']>[0]);
+    const targetPath = target !== null && 'path' in target ? target.path : undefined;
+    if (typeof targetPath !== 'string') return undefined;
+    names.push(targetPath.slice(targetPath.lastIndexOf('/') + 1));
+  }
+  return names;
+}
+
+/** Lists the root group's variables, skipping netCDF-C's phantom dimension datasets. */
+function inventory(file: H5File, h5: H5wasm): Variable[] {
+  const variables: Variable[] = [];
+  for (const name of file.keys()) {
+    const dataset = file.get(name);
+    if (!(dataset instanceof h5.Dataset)) continue; // groups, links and named datatypes are not variables
+    const attrs = dataset.attrs;
+    const shape = dataset.shape ?? [];
+    const isScale = stringAttribute(attrs, 'CLASS') === DIMENSION_SCALE_CLASS && shape.length === 1;
+    if (isScale && (stringAttribute(attrs, 'NAME') ?? '').startsWith(PHANTOM_DIMENSION_PREFIX)) continue;
+    const dims = isScale ? [name] : attachedDimensions(dataset, attrs, shape.length);
+    variables.push({ name, dataset, attrs, shape, dims, isDimensionCoordinate: isScale });
+  }
+  return variables;
+}
+
+/**
+ * Picks the data variable. Candidates are the variables that are neither dimension coordinates nor
+ * listed in any variable's `coordinates` attribute; among several, prefer one that has a
+ * `coordinates` attribute, then the highest rank, then a conventional name
+ * (`__xarray_dataarray_variable__`, `data`).
+ */
+function chooseDataVariable(path: string, variables: readonly Variable[], requested: string | undefined): Variable {
+  const names = variables.map((v) => v.name).join(', ') || 'none';
+  if (requested !== undefined) {
+    const found = variables.find((v) => v.name === requested);
+    if (found === undefined) throw new InputFileError(path, `no variable "${requested}" (variables: ${names})`);
+    return found;
+  }
+  const listed = new Set(variables.flatMap((v) => (stringAttribute(v.attrs, COORDINATES_ATTRIBUTE) ?? '').split(/\s+/)));
+  let candidates = variables.filter((v) => !v.isDimensionCoordinate && !listed.has(v.name));
+  if (candidates.length === 0) throw new InputFileError(path, `no data variable: every variable is a coordinate (variables: ${names})`);
+  const narrow = (keep: (v: Variable) => boolean) => {
+    const kept = candidates.filter(keep);
+    if (kept.length > 0) candidates = kept;
+  };
+  narrow((v) => v.attrs[COORDINATES_ATTRIBUTE] !== undefined);
+  const rank = Math.max(...candidates.map((v) => v.shape.length));
+  narrow((v) => v.shape.length === rank);
+  for (const conventional of CONVENTIONAL_DATA_NAMES) narrow((v) => v.name === conventional);
+  if (candidates.length > 1) {
+    throw new InputFileError(path, `several candidate data variables (${candidates.map((v) => v.name).join(', ')}); choose one with the variable option`);
+  }
+  return candidates[0];
+}
+
+/**
+ * Applies the CF encodings xarray's `decode_cf` undoes by default (CF Conventions §2.5.1 and §8.1):
+ * values equal to `_FillValue` or `missing_value` become NaN, then `scale_factor` and `add_offset`
+ * unpack them. float32 values that need neither stay float32; everything else becomes float64.
+ */
+function decodeNumbers(values: NumericArray, attrs: Record<string, Attribute>, path: string, what: string): Float32Array | Float64Array {
+  const fills = [...numericAttribute(attrs, '_FillValue'), ...numericAttribute(attrs, 'missing_value')].filter((f) => !Number.isNaN(f));
+  const [scale = 1] = numericAttribute(attrs, 'scale_factor');
+  const [offset = 0] = numericAttribute(attrs, 'add_offset');
+  const unpack = scale !== 1 || offset !== 0;
+  const out = values instanceof Float32Array && !unpack ? values : values instanceof Float64Array ? values : toFloat64Array(values, path, what);
+  if (fills.length === 0 && !unpack) return out;
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    out[i] = fills.includes(v) ? Number.NaN : v * scale + offset;
+  }
+  return out;
+}
+
+/** The values of a 1-D coordinate variable, decoded. */
+function coordinateValues(path: string, variable: Variable): string[] | number[] {
+  const value = variable.dataset.value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (isNumericArray(value)) return Array.from(decodeNumbers(value, variable.attrs, path, `coordinate "${variable.name}"`));
+  throw new InputFileError(path, `coordinate "${variable.name}" has an unsupported HDF5 type (${JSON.stringify(variable.dataset.dtype)})`);
+}
+
+/**
+ * The coordinates of the data variable: every other variable that lies along exactly one of its
+ * dimensions. xarray renames a coordinate that clashes with a dimension name by appending `_`
+ * (`choice` → `choice_`); such a coordinate gets the dimension's name back.
+ */
+function readCoordinates(path: string, variables: readonly Variable[], data: Variable, dims: readonly string[]): Record<string, Coordinate> {
+  const listed = new Set((stringAttribute(data.attrs, COORDINATES_ATTRIBUTE) ?? '').split(/\s+/).filter((s) => s !== ''));
+  const along = variables.filter((v) => v !== data && v.dims?.length === 1 && dims.includes(v.dims[0]));
+  for (const name of listed) {
+    const variable = variables.find((v) => v.name === name);
+    if (variable === undefined) throw new InputFileError(path, `coordinate "${name}" listed by "${data.name}" does not exist`);
+    if (!along.includes(variable)) {
+      throw new InputFileError(path, `coordinate "${name}" has dims (${variable.dims?.join(', ') ?? 'unnamed'}); only 1-D coordinates along (${dims.join(', ')}) are supported`);
+    }
+  }
+  const taken = new Set(along.map((v) => v.name));
+  const coords: Record<string, Coordinate> = {};
+  for (const variable of along) {
+    const dim = variable.dims![0];
+    const expected = data.shape[dims.indexOf(dim)];
+    if (variable.shape[0] !== expected) {
+      throw new InputFileError(path, `coordinate "${variable.name}" has ${variable.shape[0]} values but dimension "${dim}" has length ${expected}`);
+    }
+    const base = variable.name.slice(0, -1);
+    const name = variable.name.endsWith('_') && dims.includes(base) && !taken.has(base) ? base : variable.name;
+    coords[name] = { dim, values: coordinateValues(path, variable) };
+  }
+  return coords;
+}
+
+/**
+ * Reads the assembly stored in a netCDF-4 file, as `xarray.open_dataarray(path)` does for the files
+ * Brain-Score writes (`DataAssembly.to_netcdf` after resetting its MultiIndexes) and ships.
+ *
+ * - The data variable is `options.variable` if given; otherwise the variable that is not listed as a
+ *   coordinate (ties: the one with a `coordinates` attribute, then the highest rank, then the name
+ *   `__xarray_dataarray_variable__` or `data`).
+ * - Its dimensions come from its HDF5 `DIMENSION_LIST`; netCDF-C's phantom dimension datasets
+ *   ("This is a netCDF dimension but not a netCDF variable") are dimensions, not variables.
+ * - Coordinates are the other variables lying along one of those dimensions, including dimension
+ *   coordinates (like `stimulus_path` in old activation files). A coordinate that xarray renamed with a
+ *   trailing `_` because it clashed with a dimension name (`choice_`) is returned under the
+ *   dimension's name (`choice`). Other names are kept as stored: old files key stimuli by `image_id`
+ *   or `stimulus_path` (see `stimulusKey` in `@vvs/core`).
+ * - Values are decoded as xarray's `decode_cf` does: `_FillValue`/`missing_value` → NaN,
+ *   `scale_factor`/`add_offset` applied. float32 data stays `Float32Array` (activations are large);
+ *   integer and float64 data become `Float64Array`; 64-bit integers must fit a JS number exactly.
+ *   Strings (variable- or fixed-length UTF-8) stay strings. Time units are not decoded.
+ * - `attrs` holds the data variable's own attributes (netCDF/CF bookkeeping removed, length-1 arrays
+ *   unwrapped) plus `source_file`: the path read.
+ *
+ * @param path - the `.nc` file.
+ * @param options - see {@link ReadNetcdfOptions}.
+ * @throws {@link InputFileError} (message starting with `path`) for a missing, non-HDF5 (netCDF-3
+ *   included), truncated or corrupt file, a file without a data variable, or unsupported contents
+ *   (2-D coordinates, compound types, integers beyond 2^53).
+ * @example
+ * const assembly = await readNetcdfAssembly('assy_test_TestMe.nc');
+ * assembly.dims; // ['presentation', 'neuroid']
+ * assembly.coords.stimulus_id.values; // ['n0', 'n1', 'n1', 'n0', 'n4', 'n9']
+ */
+export function readNetcdfAssembly(path: string, options: ReadNetcdfOptions = {}): Promise<Assembly> {
+  return readHdf5(path, (file, h5) => {
+    const variables = inventory(file, h5);
+    const data = chooseDataVariable(path, variables, options.variable);
+    const dims = data.dims;
+    if (dims === undefined) {
+      throw new InputFileError(path, `data variable "${data.name}" has no DIMENSION_LIST, so its dimensions are unnamed (not written by netCDF or xarray?)`);
+    }
+    const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
+    if (repeated !== undefined) throw new InputFileError(path, `data variable "${data.name}" uses dimension "${repeated}" twice`);
+    const raw = data.dataset.value;
+    if (!isNumericArray(raw)) {
+      throw new InputFileError(path, `data variable "${data.name}" is not numeric (HDF5 type ${JSON.stringify(data.dataset.dtype)})`);
+    }
+    const values = decodeNumbers(raw, data.attrs, path, `data variable "${data.name}"`);
+    const attrs: Record<string, unknown> = {};
+    for (const [name, attribute] of Object.entries(data.attrs)) {
+      if (!RESERVED_ATTRIBUTES.has(name)) attrs[name] = attributeValue(attribute);
+    }
+    attrs.source_file = path;
+    return { dims, shape: data.shape, data: values, coords: readCoordinates(path, variables, data, dims), attrs };
+  });
+}
