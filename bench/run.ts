@@ -79,7 +79,7 @@ async function writeProblem(dir: string, featureColumns: number, forPython: bool
 function runVvs(dir: string) {
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bench/measure-cli.ts'), 'score-features', '--features', join(dir, 'features.npy'),
+    [join(ROOT, 'bench/measure-cli.mjs'), 'score-features', '--features', join(dir, 'features.npy'),
       '--stimulus-ids', join(dir, 'ids.txt'), '--assembly', join(dir, 'recording.nc'), '--json'],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
   );

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader, so the workspace needs no build step.
-import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt } from './build.mjs';
 
-register();
-await import('../src/bin.ts');
+const { main } = await import(pathToFileURL(await ensureBuilt()).href);
+process.exitCode = await main(process.argv);

@@ -101,11 +101,13 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
       const have = starts.map((s, i) => `${s}-${ends[i]}`).join(', ');
       throw new InputError(`${assemblySource(a)}: no time bin ${selection.start}-${selection.end} (bins: ${have})`, { file: assemblySource(a), field: 'time_bin' });
     }
-  } else if (bins === 1) {
-    pick = 0;
   }
+  const coords = Object.fromEntries(Object.entries(a.coords).filter(([, c]) => c.dim !== 'time_bin'));
+  const collapsed = { dims: a.dims.slice(0, axis), shape: a.shape.slice(0, axis), coords, attrs: a.attrs };
+  // One bin: the values are already laid out as presentation × neuroid; share them.
+  if (bins === 1) return { ...collapsed, data: a.data };
   const outer = a.data.length / bins;
-  const data = new Float64Array(outer);
+  const data = a.data instanceof Float32Array ? new Float32Array(outer) : new Float64Array(outer);
   for (let i = 0; i < outer; i++) {
     if (pick !== undefined) {
       data[i] = a.data[i * bins + pick];
@@ -122,8 +124,7 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
     }
     data[i] = count ? sum / count : Number.NaN;
   }
-  const coords = Object.fromEntries(Object.entries(a.coords).filter(([, c]) => c.dim !== 'time_bin'));
-  return { dims: a.dims.slice(0, axis), shape: a.shape.slice(0, axis), data, coords, attrs: a.attrs };
+  return { ...collapsed, data };
 }
 
 /** A `presentation × X` assembly viewed as a matrix (rows = presentations, all other dims flattened). */

@@ -1,4 +1,4 @@
 export type { Matrix, MatrixLike } from './matrix.ts';
-export { matrix, fromRows, toRows, takeRows, transpose, columnMeans } from './matrix.ts';
+export { matrix, fromRows, toRows, takeRows, transpose, columnMeans, addToRows } from './matrix.ts';
 export { matmul, matmulSync, matvec, centeredGram } from './products.ts';
 export { inverse, pinv, solveSymmetricPositiveDefinite } from './solve.ts';

@@ -89,3 +89,11 @@ export function columnMeans(m: MatrixLike): Float64Array {
   for (let j = 0; j < m.cols; j++) mean[j] /= m.rows;
   return mean;
 }
+
+/** Adds `v[j]` to every entry of column j, in place (numpy's `m += v`); returns `m`. */
+export function addToRows(m: Matrix, v: ArrayLike<number>): Matrix {
+  if (v.length !== m.cols) throw new RangeError(`addToRows: ${v.length} values for ${m.cols} columns`);
+  const { data, cols } = m;
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < cols; j++) data[i * cols + j] += v[j];
+  return m;
+}

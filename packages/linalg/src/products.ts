@@ -99,7 +99,8 @@ export function matvec(a: Matrix, x: ArrayLike<number>, out = new Float64Array(a
  * The Gram matrix `Xc·Xcᵀ` of the column-centred rows, `Xc = X − 1·x̄ᵀ` (a linear kernel matrix).
  *
  * `X` may be float32 (as activations are stored) and is never copied whole: columns are centred and
- * widened to float64 one block at a time, so the extra memory is one block plus the n×n result.
+ * widened to float64 one block at a time and their products summed into the result by the native
+ * GEMM, so the extra memory is one block of columns.
  * Centring before the product keeps the float64 sums well conditioned even for all-positive (ReLU)
  * features, whose uncentred Gram entries would dwarf the centred ones.
  *
@@ -117,7 +118,6 @@ export async function centeredGram(
   const gram = matrix(n, n);
   const width = Math.max(1, Math.min(p, Math.floor(blockBytes / (8 * Math.max(n, 1)))));
   const block = new Float64Array(n * width);
-  const partial = new Float64Array(n * n);
   for (let j0 = 0; j0 < p; j0 += width) {
     const w = Math.min(width, p - j0);
     const a = w === width ? block : block.subarray(0, n * w);
@@ -128,9 +128,7 @@ export async function centeredGram(
     }
     const operand = { data: a, rows: n, cols: w };
     if (n * n * w >= NATIVE_THRESHOLD) {
-      await runGemm(operand, operand, partial, { transB: true });
-      const g = gram.data;
-      for (let t = 0; t < g.length; t++) g[t] += partial[t];
+      await runGemm(operand, operand, gram.data, { transB: true, accumulate: true });
     } else {
       const g = gram.data;
       for (let r = 0; r < n; r++) {

@@ -9,7 +9,7 @@ export { validateShuffleSplit } from './split/split-sizes.ts';
 export type { Regression } from './regression/types.ts';
 export { PLSRegression } from './regression/pls-nipals.ts';
 export type { PLSRegressionOptions } from './regression/pls-nipals.ts';
-export { KernelPLSRegression, fitKernelPls, predictKernelPls, kernelPlsProducts } from './regression/pls-kernel.ts';
+export { KernelPLSRegression, fitKernelPls, kernelPlsSteps, predictKernelPls, kernelPlsProducts } from './regression/pls-kernel.ts';
 export type { KernelPlsOptions, KernelPlsFit, KernelPlsProducts } from './regression/pls-kernel.ts';
 export { Ridge } from './regression/ridge.ts';
 export type { RidgeOptions } from './regression/ridge.ts';
@@ -18,11 +18,12 @@ export { meanByGroup } from './neural/group-mean.ts';
 export {
   crossValidatedPredictivity,
   brainScoreSplits,
-  splitKernels,
   BRAINSCORE_CV,
   BRAINSCORE_PLS_COMPONENTS,
 } from './neural/predictivity.ts';
-export type { PredictivityOptions, PredictivityResult, PredictivitySplit, RegressionKind } from './neural/predictivity.ts';
+export type { PredictivityOptions, PredictivityResult, PredictivitySplit, RegressionKind, SortedSplit } from './neural/predictivity.ts';
+export { kernelCrossValidatedPredictions, splitKernels } from './neural/kernel-cv.ts';
+export type { KernelCvOptions, SplitKernelBuffers } from './neural/kernel-cv.ts';
 export { internalConsistency, BRAINSCORE_CEILING_CV } from './neural/ceiling.ts';
 export type { CeilingResult, CeilingSplit, RepeatedResponses } from './neural/ceiling.ts';
 export { ceilScore, parseNormalization, NORMALIZATIONS, DEFAULT_NORMALIZATION } from './neural/normalization.ts';

@@ -5,8 +5,9 @@
  * Generative model: each stimulus has a latent vector z = object prototype + image-specific
  * deviation (d dimensions). Neuroids read z through random weights plus Gaussian trial noise
  * (so repetitions agree up to the noise, and the ceiling is below 1); model features read z through
- * other random weights plus feature noise (so the features predict the neuroids well, but not
- * perfectly). Numbers are drawn from numpy's legacy MT19937, so a given seed always yields the same
+ * other random weights, from a copy of z blurred by stimulus-level "model mismatch" noise, plus
+ * feature noise — so the features predict the neuroids well, but clearly below the ceiling, as a
+ * real model does. Numbers are drawn from numpy's legacy MT19937, so a given seed always yields the same
  * data on every platform.
  */
 import { RandomState } from '@vvs/metrics';
@@ -26,6 +27,8 @@ export interface SyntheticPopulationOptions {
   trialNoise?: number;
   /** Noise added to the features, relative to their signal's scale. */
   featureNoise?: number;
+  /** Stimulus-level noise on the latent the features see (what the model gets wrong about each image). */
+  modelMismatch?: number;
   seed?: number;
 }
 
@@ -47,7 +50,7 @@ export const EXAMPLE_POPULATION: SyntheticPopulationOptions = {
  * const { features, recording } = await syntheticPopulation(EXAMPLE_POPULATION);
  */
 export async function syntheticPopulation(options: SyntheticPopulationOptions): Promise<{ features: Assembly; recording: Assembly }> {
-  const { objects, imagesPerObject, repetitions, neuroids, featureColumns, latentDims = 32, trialNoise = 2, featureNoise = 1, seed = 0 } = options;
+  const { objects, imagesPerObject, repetitions, neuroids, featureColumns, latentDims = 32, trialNoise = 2, featureNoise = 1, modelMismatch = 1, seed = 0 } = options;
   const rng = new RandomState(seed);
   const normal = gaussianSource(rng);
   const nStimuli = objects * imagesPerObject;
@@ -64,7 +67,9 @@ export async function syntheticPopulation(options: SyntheticPopulationOptions): 
     }
   }
   const neuralSignal = await matmul(latent, randomMatrix(latentDims, neuroids, normal));
-  const featureSignal = await matmul(latent, randomMatrix(latentDims, featureColumns, normal));
+  const modelLatent = matrix(nStimuli, latentDims, latent.data);
+  for (let i = 0; i < modelLatent.data.length; i++) modelLatent.data[i] += modelMismatch * normal();
+  const featureSignal = await matmul(modelLatent, randomMatrix(latentDims, featureColumns, normal));
 
   // Features: one row per stimulus, in a seeded shuffled order, stored as float32 like activations.
   const order = rng.permutation(nStimuli);

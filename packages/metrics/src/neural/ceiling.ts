@@ -70,12 +70,14 @@ export function internalConsistency(
   const position = new Map(repetitionValues.map((v, i) => [v, i] as const));
   const repIndex = Int32Array.from(repetition, (v) => position.get(v)!);
   const splits = shuffleSplit(repetitionValues.length, { nSplits, trainSize, randomState }).map((split) => {
-    const inHalf = (indices: Int32Array) => {
-      const mask = new Uint8Array(repetitionValues.length);
-      for (const i of indices) mask[i] = 1;
-      return meanByGroup(responses, stimulus, nStimuli, (row) => mask[repIndex[row]] === 1);
-    };
-    const perNeuroidR = pearsonColumns(inHalf(split.train), inHalf(split.test));
+    // One pass averages both halves: rows of the second half go to groups nStimuli..2·nStimuli−1.
+    const inSecondHalf = new Uint8Array(repetitionValues.length);
+    for (const i of split.test) inSecondHalf[i] = 1;
+    const halfGroup = Int32Array.from(stimulus, (s, row) => s + nStimuli * inSecondHalf[repIndex[row]]);
+    const halves = meanByGroup(responses, halfGroup, 2 * nStimuli);
+    const q = halves.cols;
+    const half = (h: number) => ({ rows: nStimuli, cols: q, data: halves.data.subarray(h * nStimuli * q, (h + 1) * nStimuli * q) });
+    const perNeuroidR = pearsonColumns(half(0), half(1));
     const perNeuroidSpearmanBrown = perNeuroidR.map((r) => spearmanBrown(r));
     return {
       trainRepetitions: Array.from(split.train, (i) => repetitionValues[i]),

@@ -4,11 +4,10 @@
  * stratification_coord=…)`, scored per split as the median over neuroids of Pearson r between
  * predicted and recorded test responses, then averaged over splits.
  */
-import { centeredGram, columnMeans, matmul, matrix, takeRows, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { takeRows, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { PLSRegression } from '../regression/pls-nipals.ts';
-import { fitKernelPls, predictKernelPls, type KernelPlsProducts } from '../regression/pls-kernel.ts';
 import { Ridge } from '../regression/ridge.ts';
-import { centerColumns } from '../regression/types.ts';
+import { kernelCrossValidatedPredictions, type KernelCvOptions } from './kernel-cv.ts';
 import { shuffleSplit } from '../split/shuffle-split.ts';
 import { stratifiedShuffleSplit } from '../split/stratified-shuffle-split.ts';
 import type { Split } from '../split/types.ts';
@@ -39,7 +38,7 @@ export interface PredictivityOptions {
   nSplits?: number;
   trainSize?: number;
   randomState?: number;
-  /** Called after each split with (done, total). */
+  /** Called as the work advances with (done, total) steps. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -109,94 +108,37 @@ export async function crossValidatedPredictivity(
         `${features.cols} feature columns, ${nComponents} components`,
     );
   }
-  const predict = exact ? featureSpacePredictor(features, regression, nComponents, ridgeAlpha) : await kernelPredictor(features, regression, nComponents, ridgeAlpha);
+  const sorted = splits.map((s) => ({ train: sortedCopy(s.train), test: sortedCopy(s.test) }));
+  const predict = exact ? featureSpacePredictions : kernelCrossValidatedPredictions;
+  const predictions = await predict(features, targets, sorted, { regression, nComponents, alpha: ridgeAlpha, onProgress });
 
-  const out: PredictivitySplit[] = [];
-  for (const split of splits) {
-    const train = sortedCopy(split.train);
-    const test = sortedCopy(split.test);
-    const predictions = await predict(train, test, takeRows(targets, train));
-    const perNeuroidR = pearsonColumns(predictions, takeRows(targets, test));
-    out.push({ train: split.train, test: split.test, perNeuroidR, median: nanMedian(perNeuroidR), predictions });
-    onProgress?.(out.length, splits.length);
-  }
+  const out: PredictivitySplit[] = splits.map((split, k) => {
+    const perNeuroidR = pearsonColumns(predictions[k], takeRows(targets, sorted[k].test));
+    return { train: split.train, test: split.test, perNeuroidR, median: nanMedian(perNeuroidR), predictions: predictions[k] };
+  });
   const medians = out.map((s) => s.median);
   return { splits: out, raw: mean(medians), error: std(medians, 0) / Math.sqrt(medians.length) };
 }
 
-/** Predicts test targets from training positions and training targets. */
-type SplitPredictor = (train: Int32Array, test: Int32Array, yTrain: Matrix) => Promise<Matrix>;
+/** Training and test positions of one split, ascending (= stimulus_id order), as Brain-Score feeds them. */
+export interface SortedSplit {
+  train: Int32Array;
+  test: Int32Array;
+}
 
-function featureSpacePredictor(features: MatrixLike, regression: RegressionKind, nComponents: number, alpha: number): SplitPredictor {
-  const rows = (idx: Int32Array) => takeRows(features, idx);
-  return async (train, test, yTrain) => {
+/** sklearn's NIPALS (or Ridge) on the feature matrix, one split after another: the parity path. */
+async function featureSpacePredictions(
+  features: MatrixLike,
+  targets: Matrix,
+  splits: SortedSplit[],
+  { regression, nComponents, alpha, onProgress }: KernelCvOptions,
+): Promise<Matrix[]> {
+  const out: Matrix[] = [];
+  for (const { train, test } of splits) {
     const model = regression === 'pls' ? new PLSRegression({ nComponents }) : new Ridge({ alpha });
-    return model.fit(rows(train), yTrain).predict(rows(test));
-  };
-}
-
-/**
- * The fast path: one Gram matrix of all stimuli (centred on their joint mean, computed on a native
- * GEMM), re-centred per split on the training rows, then PLS or ridge in kernel form.
- */
-async function kernelPredictor(features: MatrixLike, regression: RegressionKind, nComponents: number, alpha: number): Promise<SplitPredictor> {
-  const { gram } = await centeredGram(features);
-  return async (train, test, yTrain) => {
-    const { trainKernel, crossKernel } = splitKernels(gram, train, test);
-    if (regression === 'ridge') return kernelRidge(trainKernel, crossKernel, yTrain, alpha);
-    const yc = centerColumns(yTrain, columnMeans(yTrain));
-    const kernelY = await matmul(trainKernel, yc);
-    const products: KernelPlsProducts = {
-      kernelY,
-      yKernelY: await matmul(yc, kernelY, { transA: true }),
-      kernelYSquared: await matmul(kernelY, kernelY, { transA: true }),
-      yy: await matmul(yc, yc, { transA: true }),
-    };
-    const fit = fitKernelPls(trainKernel, yTrain, { nComponents }, products);
-    return predictKernelPls(fit, crossKernel);
-  };
-}
-
-/**
- * Train and test×train kernels centred on the training mean, from a Gram matrix `G` of rows centred
- * on any common vector: with ḡ = G[I,I]·1/n and c = mean(ḡ),
- * `K[a,b] = G[a,b] − G[a,I]·1/n − ḡ[b] + c` (the algebra of subtracting the training mean first).
- */
-export function splitKernels(gram: Matrix, train: Int32Array, test: Int32Array): { trainKernel: Matrix; crossKernel: Matrix } {
-  const N = gram.cols;
-  const G = gram.data;
-  const n = train.length;
-  const rowMeanOverTrain = (row: number) => {
-    let s = 0;
-    const off = row * N;
-    for (let b = 0; b < n; b++) s += G[off + train[b]];
-    return s / n;
-  };
-  const gTrain = Float64Array.from(train, rowMeanOverTrain);
-  let c = 0;
-  for (let b = 0; b < n; b++) c += gTrain[b];
-  c /= n;
-  const fill = (rows: Int32Array, rowMeans: Float64Array) => {
-    const K = matrix(rows.length, n);
-    for (let a = 0; a < rows.length; a++) {
-      const src = rows[a] * N;
-      const dst = a * n;
-      const shift = c - rowMeans[a];
-      for (let b = 0; b < n; b++) K.data[dst + b] = G[src + train[b]] - gTrain[b] + shift;
-    }
-    return K;
-  };
-  return { trainKernel: fill(train, gTrain), crossKernel: fill(test, Float64Array.from(test, rowMeanOverTrain)) };
-}
-
-/** Ridge in dual form on a centred kernel: `Ŷ = K₍test,train₎·(K + αI)⁻¹·Yc + ȳ` (sklearn `Ridge`, intercept unpenalised). */
-async function kernelRidge(trainKernel: Matrix, crossKernel: Matrix, yTrain: Matrix, alpha: number): Promise<Matrix> {
-  const yMean = columnMeans(yTrain);
-  const ridge = new Ridge({ alpha });
-  const dualCoef = ridge.solveDual(trainKernel, centerColumns(yTrain, yMean));
-  const out = await matmul(crossKernel, dualCoef);
-  const q = out.cols;
-  for (let i = 0; i < out.rows; i++) for (let j = 0; j < q; j++) out.data[i * q + j] += yMean[j];
+    out.push(model.fit(takeRows(features, train), takeRows(targets, train)).predict(takeRows(features, test)));
+    onProgress?.(out.length, splits.length);
+  }
   return out;
 }
 

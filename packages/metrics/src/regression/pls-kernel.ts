@@ -22,7 +22,7 @@
  * In exact arithmetic this is sklearn's algorithm; in floating point it agrees to rounding (the
  * reference cases match sklearn's predictions to about 1e-10 relative).
  */
-import { columnMeans, inverse, matmulSync, matrix, matvec, type Matrix } from '@vvs/linalg';
+import { addToRows, columnMeans, inverse, matmul, matmulSync, matrix, matvec, type Matrix } from '@vvs/linalg';
 import { centerColumns, checkFitInputs, checkPredictInput, type Regression } from './types.ts';
 
 /** float64 machine epsilon, the `eps` of sklearn's NIPALS (`np.finfo(np.float64).eps`). */
@@ -39,11 +39,16 @@ export interface KernelPlsOptions {
 }
 
 /**
- * Products of the centred training kernel `K` (n×n) and the centred targets `Yc` (n×q) that the
+ * The centred targets and their products with the centred training kernel `K` (n×n) that the
  * iteration starts from. Callers with a fast GEMM compute them there; {@link kernelPlsProducts}
- * computes them in JavaScript.
+ * computes them in JavaScript. {@link fitKernelPls} deflates `yCentered` and `kernelY` in place,
+ * so a caller can hand over buffers it reuses without copies.
  */
 export interface KernelPlsProducts {
+  /** Training target means ȳ (q). */
+  yMean: Float64Array;
+  /** `Yc = Y − 1·ȳᵀ` (n×q). */
+  yCentered: Matrix;
   /** `K·Yc` (n×q). Because a centred kernel annihilates constants, `K·Y` gives the same matrix. */
   kernelY: Matrix;
   /** `Ycᵀ·K·Yc` (q×q). */
@@ -69,14 +74,18 @@ export interface KernelPlsFit {
 }
 
 /**
- * The centring matrix products {@link fitKernelPls} needs, computed in JavaScript (O(n²q + nq²)).
+ * The products {@link fitKernelPls} starts from, computed in JavaScript (O(n²q + nq²)).
  *
  * @example
- * const products = kernelPlsProducts(K, centerColumns(Y, columnMeans(Y)));
+ * const fit = fitKernelPls(K, kernelPlsProducts(K, Ytrain), { nComponents: 25 });
  */
-export function kernelPlsProducts(kernel: Matrix, yc: Matrix): KernelPlsProducts {
+export function kernelPlsProducts(kernel: Matrix, y: Matrix): KernelPlsProducts {
+  const yMean = columnMeans(y);
+  const yc = centerColumns(y, yMean);
   const kernelY = matmulSync(kernel, yc);
   return {
+    yMean,
+    yCentered: yc,
     kernelY,
     yKernelY: matmulSync(yc, kernelY, { transA: true }),
     kernelYSquared: matmulSync(kernelY, kernelY, { transA: true }),
@@ -85,38 +94,54 @@ export function kernelPlsProducts(kernel: Matrix, yc: Matrix): KernelPlsProducts
 }
 
 /**
- * Fits PLS on a centred training kernel `K = Xc·Xcᵀ` and raw targets `Y`, following sklearn's NIPALS
+ * Fits PLS on a centred training kernel `K = Xc·Xcᵀ` and targets, following sklearn's NIPALS
  * `PLSRegression(scale=False)` step for step in kernel form (see the module comment).
  *
  * @param kernel centred n×n kernel of the training rows (`H·X·Xᵀ·H`, H the centring matrix).
- * @param y n×q training targets (centred here).
- * @param products `K·Yc` and friends when computed elsewhere (e.g. on onnxruntime); else computed here.
+ * @param products the centred targets and their kernel products ({@link kernelPlsProducts}, or the
+ *   same computed on a native GEMM); consumed: their matrices are deflated in place.
  * @example
- * const fit = fitKernelPls(K, Y, { nComponents: 25 });
- * const predicted = predictKernelPls(fit, crossKernel); // crossKernel = (Xtest − x̄)·(Xtrain − x̄)ᵀ
+ * const fit = fitKernelPls(K, kernelPlsProducts(K, Y), { nComponents: 25 });
  */
-export function fitKernelPls(
-  kernel: Matrix,
-  y: Matrix,
-  options: KernelPlsOptions = {},
-  products?: KernelPlsProducts,
-): KernelPlsFit {
-  const { nComponents = 2, maxIter = 500, tol = 1e-6 } = options;
-  const n = kernel.rows;
-  const q = y.cols;
-  if (kernel.cols !== n) throw new RangeError(`fitKernelPls: kernel must be square, got ${n}×${kernel.cols}`);
-  if (y.rows !== n) throw new RangeError(`fitKernelPls: kernel has ${n} rows but Y has ${y.rows}`);
-  if (!Number.isInteger(nComponents) || nComponents < 1 || nComponents > n) {
-    throw new RangeError(`fitKernelPls: nComponents must be an integer in [1, ${n}] (training samples), got ${nComponents}`);
+export function fitKernelPls(kernel: Matrix, products: KernelPlsProducts, options: KernelPlsOptions = {}): KernelPlsFit {
+  if (kernel.cols !== kernel.rows || kernel.rows !== products.yCentered.rows) {
+    throw new RangeError(`fitKernelPls: kernel is ${kernel.rows}×${kernel.cols}, targets have ${products.yCentered.rows} rows`);
   }
-  const yMean = columnMeans(y);
-  const Y = centerColumns(y, yMean);
-  const prod = products ?? kernelPlsProducts(kernel, Y);
-  // Working copies: all are deflated in place.
-  const B = matrix(n, q, prod.kernelY.data);
-  const G = matrix(q, q, prod.yKernelY.data);
-  const H = matrix(q, q, prod.kernelYSquared.data);
-  const F = matrix(q, q, prod.yy.data);
+  const steps = kernelPlsSteps(products, options);
+  let request = steps.next();
+  while (!request.done) request = steps.next(matvec(kernel, request.value));
+  return request.value;
+}
+
+/**
+ * The kernel PLS iteration as a coroutine: it yields each score vector `t` whose kernel product
+ * `K·t` it needs (the only O(n²) step, once per component) and expects that product back.
+ * {@link fitKernelPls} answers with a matrix–vector product; a driver fitting many
+ * cross-validation splits at once can answer all their requests with one product of the shared
+ * Gram matrix and a block of vectors.
+ *
+ * @example
+ * const steps = kernelPlsSteps(products, { nComponents: 25 });
+ * let request = steps.next();
+ * while (!request.done) request = steps.next(matvec(K, request.value));
+ * const fit = request.value;
+ */
+export function* kernelPlsSteps(
+  products: KernelPlsProducts,
+  options: KernelPlsOptions = {},
+): Generator<Float64Array, KernelPlsFit, Float64Array> {
+  const { nComponents = 2, maxIter = 500, tol = 1e-6 } = options;
+  const { yMean, yCentered: Y, kernelY: B } = products;
+  const n = Y.rows;
+  const q = Y.cols;
+  if (B.rows !== n || B.cols !== q) throw new RangeError(`kernelPlsSteps: K·Y is ${B.rows}×${B.cols}, Y is ${n}×${q}`);
+  if (!Number.isInteger(nComponents) || nComponents < 1 || nComponents > n) {
+    throw new RangeError(`kernelPlsSteps: nComponents must be an integer in [1, ${n}] (training samples), got ${nComponents}`);
+  }
+  // Deflated in place, component by component.
+  const G = products.yKernelY;
+  const H = products.kernelYSquared;
+  const F = products.yy;
   const masked = new Uint8Array(q);
 
   const scores: Float64Array[] = []; // t_k
@@ -156,7 +181,7 @@ export function fitKernelPls(
       a[i] = beta * yu;
     }
     const tt = dot(t, t);
-    const kt = matvec(kernel, t); // K·t: the one O(n²) step per component
+    const kt = yield t; // K·t: the one O(n²) step per component
     const r = new Float64Array(q); // Ykᵀt / tᵀt (sklearn's y_loadings)
     const v = new Float64Array(q); // Ykᵀ·K·t
     for (let i = 0; i < n; i++) {
@@ -239,21 +264,23 @@ export function fitKernelPls(
 
 /**
  * Predictions of a kernel PLS fit: `crossKernel·dualCoef + ȳ`, where `crossKernel` is
- * `(Xtest − x̄)·(Xtrain − x̄)ᵀ` with x̄ the training feature means.
+ * `(Xtest − x̄)·(Xtrain − x̄)ᵀ` with x̄ the training feature means. The product runs on the native
+ * GEMM when it is large.
  *
  * @example
- * const Yhat = predictKernelPls(fit, crossKernel); // m × q
+ * const Yhat = await predictKernelPls(fit, crossKernel); // m × q
  */
-export function predictKernelPls(fit: KernelPlsFit, crossKernel: Matrix): Matrix {
+export async function predictKernelPls(fit: KernelPlsFit, crossKernel: Matrix): Promise<Matrix> {
+  checkCrossKernel(fit, crossKernel);
+  return addToRows(await matmul(crossKernel, fit.dualCoef), fit.yMean);
+}
+
+function checkCrossKernel(fit: KernelPlsFit, crossKernel: Matrix): void {
   if (crossKernel.cols !== fit.dualCoef.rows) {
     throw new RangeError(
       `predictKernelPls: cross kernel has ${crossKernel.cols} columns, the fit has ${fit.dualCoef.rows} training samples`,
     );
   }
-  const out = matmulSync(crossKernel, fit.dualCoef);
-  const q = out.cols;
-  for (let i = 0; i < out.rows; i++) for (let j = 0; j < q; j++) out.data[i * q + j] += fit.yMean[j];
-  return out;
 }
 
 /**
@@ -287,7 +314,7 @@ export class KernelPLSRegression implements Regression {
     const xMean = columnMeans(X);
     const xc = centerColumns(X, xMean);
     const kernel = matmulSync(xc, xc, { transB: true });
-    const fit = fitKernelPls(kernel, Y, this);
+    const fit = fitKernelPls(kernel, kernelPlsProducts(kernel, Y), this);
     this.state = { fit, xMean, xc };
     return this;
   }
@@ -296,7 +323,9 @@ export class KernelPLSRegression implements Regression {
     if (!this.state) throw new Error('KernelPLSRegression.predict: call fit first');
     const { fit, xMean, xc } = this.state;
     checkPredictInput(X, xMean.length, 'KernelPLSRegression.predict');
-    return predictKernelPls(fit, matmulSync(centerColumns(X, xMean), xc, { transB: true }));
+    const crossKernel = matmulSync(centerColumns(X, xMean), xc, { transB: true });
+    checkCrossKernel(fit, crossKernel);
+    return addToRows(matmulSync(crossKernel, fit.dualCoef), fit.yMean);
   }
 
   /** The fitted kernel model (dual coefficients, scores, iteration counts, warnings). */
@@ -325,28 +354,51 @@ function powerIteration(
   let previous: { c: Float64Array; beta: number; wNorm2: number } | undefined;
   const Gc = new Float64Array(q);
   const Hc = new Float64Array(q);
+  const Fc = new Float64Array(q);
   for (let i = 0; i < maxIter; i++) {
-    matvec(G, c, Gc);
-    matvec(H, c, Hc);
+    symmetricProducts(G, H, F, c, Gc, Hc, Fc);
     const cGc = dot(c, Gc);
-    const uu = quadratic(F, c); // y_scoreᵀy_score
+    const uu = dot(c, Fc); // y_scoreᵀy_score
     // x_weights = Xkᵀu/(uᵀu), then divided by (‖x_weights‖ + eps).
     const beta = 1 / uu / (Math.sqrt(Math.max(cGc, 0)) / uu + EPS);
     const tt = beta * beta * dot(c, Hc); // x_scoreᵀx_score
     // y_weights = Ykᵀt/(tᵀt) = β·G·c/(tᵀt); y_score = Yk·y_weights/(y_weightsᵀy_weights + eps).
     const yw = Gc.map((g) => (beta * g) / tt);
-    const next = yw.map((x) => x / (dot(yw, yw) + EPS));
+    const ywNorm2 = dot(yw, yw);
+    const next = yw.map((x) => x / (ywNorm2 + EPS));
     const wNorm2 = beta * beta * cGc;
-    // ‖w − w_old‖²; sklearn's first w_old is the scalar 100, which never passes the test.
-    const diff = previous
-      ? wNorm2 + previous.wNorm2 - 2 * beta * previous.beta * bilinear(G, c, previous.c)
-      : Number.POSITIVE_INFINITY;
+    // ‖w − w_old‖² (G is symmetric, so c_oldᵀ·G·c = c_old·Gc); sklearn's first w_old is the
+    // scalar 100, which never passes the test.
+    const diff = previous ? wNorm2 + previous.wNorm2 - 2 * beta * previous.beta * dot(previous.c, Gc) : Number.POSITIVE_INFINITY;
     if (diff < tol || q === 1) return { c, beta, iterations: i + 1 };
     previous = { c, beta, wNorm2 };
     c = next;
   }
   const last = previous!;
   return { c: last.c, beta: last.beta, iterations: maxIter };
+}
+
+/** `G·c`, `H·c` and `F·c` in one pass over the three q×q matrices. */
+function symmetricProducts(G: Matrix, H: Matrix, F: Matrix, c: Float64Array, Gc: Float64Array, Hc: Float64Array, Fc: Float64Array): void {
+  const q = G.rows;
+  const g = G.data;
+  const h = H.data;
+  const f = F.data;
+  for (let i = 0; i < q; i++) {
+    let sg = 0;
+    let sh = 0;
+    let sf = 0;
+    const off = i * q;
+    for (let j = 0; j < q; j++) {
+      const cj = c[j];
+      sg += g[off + j] * cj;
+      sh += h[off + j] * cj;
+      sf += f[off + j] * cj;
+    }
+    Gc[i] = sg;
+    Hc[i] = sh;
+    Fc[i] = sf;
+  }
 }
 
 /** Zeroes target columns whose residual is all below 10·eps, as sklearn does before each component. */
@@ -390,18 +442,3 @@ function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
 }
 
-function quadratic(M: Matrix, x: Float64Array): number {
-  return bilinear(M, x, x);
-}
-
-function bilinear(M: Matrix, x: Float64Array, y: Float64Array): number {
-  const q = M.rows;
-  let s = 0;
-  for (let i = 0; i < q; i++) {
-    let row = 0;
-    const off = i * q;
-    for (let j = 0; j < q; j++) row += M.data[off + j] * y[j];
-    s += x[i] * row;
-  }
-  return s;
-}

@@ -1,3 +1,0 @@
-import { main } from './program.ts';
-
-process.exitCode = await main(process.argv);
