@@ -9,37 +9,41 @@ import { matrix, type Matrix, type MatrixLike } from '@vvs/linalg';
  * `skipna=True`); a group with no valid entry in a column gets NaN there.
  *
  * @param group group index (0 ≤ g < nGroups) of each row.
- * @param include optional row filter (e.g. the repetitions of one split half).
  * @example
  * // rows 0 and 2 belong to stimulus 0, row 1 to stimulus 1
  * meanByGroup(matrix(3, 1, [1, 5, 3]), Int32Array.of(0, 1, 0), 2); // [[2], [5]]
  */
-export function meanByGroup(
-  values: MatrixLike,
-  group: ArrayLike<number>,
-  nGroups: number,
-  include?: (row: number) => boolean,
-): Matrix {
+export function meanByGroup(values: MatrixLike, group: ArrayLike<number>, nGroups: number): Matrix {
   if (group.length !== values.rows) {
     throw new RangeError(`meanByGroup: ${group.length} group indices for ${values.rows} rows`);
   }
   const q = values.cols;
   const sums = matrix(nGroups, q);
-  const counts = new Float64Array(nGroups * q);
   const src = values.data;
+  const hasNaN = src.some(Number.isNaN);
+  // Without NaN every column of a group has the same count, so one counter per group suffices.
+  const counts = new Float64Array(hasNaN ? nGroups * q : nGroups);
+  const out = sums.data;
   for (let i = 0; i < values.rows; i++) {
-    if (include && !include(i)) continue;
     const g = group[i];
     if (!(g >= 0 && g < nGroups)) throw new RangeError(`meanByGroup: row ${i} has group ${g}, outside 0..${nGroups - 1}`);
     const off = i * q;
     const dst = g * q;
+    if (!hasNaN) {
+      for (let j = 0; j < q; j++) out[dst + j] += src[off + j];
+      counts[g] += 1;
+      continue;
+    }
     for (let j = 0; j < q; j++) {
       const v = src[off + j];
       if (Number.isNaN(v)) continue;
-      sums.data[dst + j] += v;
+      out[dst + j] += v;
       counts[dst + j] += 1;
     }
   }
-  for (let t = 0; t < counts.length; t++) sums.data[t] = counts[t] > 0 ? sums.data[t] / counts[t] : Number.NaN;
+  for (let t = 0; t < out.length; t++) {
+    const count = hasNaN ? counts[t] : counts[Math.floor(t / q)];
+    out[t] = count > 0 ? out[t] / count : Number.NaN;
+  }
   return sums;
 }

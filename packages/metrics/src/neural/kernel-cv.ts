@@ -51,8 +51,7 @@ export async function kernelCrossValidatedPredictions(
   const total = splits.length + nComponents;
   const runs = [];
   for (const { train, test } of splits) {
-    const { trainKernel } = splitKernels(gram, train, test, buffers);
-    const steps = kernelPlsSteps(await kernelProducts(trainKernel, takeRows(targets, train)), { nComponents });
+    const steps = kernelPlsSteps(await kernelProducts(gram, train, takeRows(targets, train)), { nComponents });
     runs.push({ train, test, steps, request: steps.next() as IteratorResult<Float64Array, KernelPlsFit> });
     onProgress?.(runs.length, total);
   }
@@ -82,25 +81,26 @@ export async function kernelCrossValidatedPredictions(
   }
   const out: Matrix[] = [];
   for (const run of runs) {
-    const { crossKernel } = splitKernels(gram, run.train, run.test, buffers);
+    const crossKernel = (buffers.crossKernel = centredKernel(gram, run.test, run.train, trainRowMeans(gram, run.train), buffers.crossKernel));
     out.push(await predictKernelPls(run.request.value as KernelPlsFit, crossKernel));
   }
   return out;
 }
 
-/** The centred targets and their kernel products, on the native GEMM. */
-async function kernelProducts(trainKernel: Matrix, yTrain: Matrix): Promise<KernelPlsProducts> {
+/**
+ * The centred targets and their products with the split's centred kernel, on the native GEMM,
+ * without cutting that n×n kernel out: `K·Yc = H·G[I,I]·H·Yc = H·(G·Ŷ)[I]`, where Ŷ is Yc placed in
+ * the training rows (zero elsewhere) and H subtracts column means over the training rows.
+ */
+async function kernelProducts(gram: Matrix, train: Int32Array, yTrain: Matrix): Promise<KernelPlsProducts> {
   const yMean = columnMeans(yTrain);
   const yCentered = centerColumns(yTrain, yMean);
-  const kernelY = await matmul(trainKernel, yCentered);
-  return {
-    yMean,
-    yCentered,
-    kernelY,
-    yKernelY: await matmul(yCentered, kernelY, { transA: true }),
-    kernelYSquared: await matmul(kernelY, kernelY, { transA: true }),
-    yy: await matmul(yCentered, yCentered, { transA: true }),
-  };
+  const q = yCentered.cols;
+  const placed = matrix(gram.rows, q);
+  train.forEach((row, i) => placed.data.set(yCentered.data.subarray(i * q, (i + 1) * q), row * q));
+  const restricted = takeRows(await matmul(gram, placed), train);
+  const kernelY = centerColumns(restricted, columnMeans(restricted));
+  return { yMean, yCentered, kernelY, yKernelY: await matmul(yCentered, kernelY, { transA: true }) };
 }
 
 /** Ridge in dual form on a centred kernel: `Ŷ = K₍test,train₎·(K + αI)⁻¹·Yc + ȳ` (sklearn `Ridge`, intercept unpenalised). */
@@ -130,46 +130,47 @@ export function splitKernels(
   test: Int32Array,
   buffers: SplitKernelBuffers = {},
 ): { trainKernel: Matrix; crossKernel: Matrix } {
-  const n = train.length;
-  const trainKernel = (buffers.trainKernel = gatherColumns(gram, train, train, buffers.trainKernel));
-  const crossKernel = (buffers.crossKernel = gatherColumns(gram, test, train, buffers.crossKernel));
-  const gTrain = rowMeans(trainKernel);
-  const c = meanOf(gTrain);
-  centerGathered(trainKernel, gTrain, gTrain, c);
-  centerGathered(crossKernel, rowMeans(crossKernel), gTrain, c);
+  const gTrain = trainRowMeans(gram, train);
+  const trainKernel = (buffers.trainKernel = centredKernel(gram, train, train, gTrain, buffers.trainKernel));
+  const crossKernel = (buffers.crossKernel = centredKernel(gram, test, train, gTrain, buffers.crossKernel));
   return { trainKernel, crossKernel };
 }
 
-/** `G[rows, cols]`, written into `reuse` when it has that shape. */
-function gatherColumns(gram: Matrix, rows: Int32Array, cols: Int32Array, reuse?: Matrix): Matrix {
+/** ḡ = G[I,I]·1/n: the mean over training columns of each training row. */
+function trainRowMeans(gram: Matrix, train: Int32Array): Float64Array {
+  return rowMeansOver(gram, train, train);
+}
+
+/** For each of `rows`, the mean of G over the columns `cols`. */
+function rowMeansOver(gram: Matrix, rows: Int32Array, cols: Int32Array): Float64Array {
+  const G = gram.data;
   const N = gram.cols;
-  const n = cols.length;
+  const out = new Float64Array(rows.length);
+  for (let a = 0; a < rows.length; a++) {
+    const off = rows[a] * N;
+    let s = 0;
+    for (let b = 0; b < cols.length; b++) s += G[off + cols[b]];
+    out[a] = s / cols.length;
+  }
+  return out;
+}
+
+/** `G[rows, train]` centred on the training mean (formula of {@link splitKernels}), written into `reuse` when it has that shape. */
+function centredKernel(gram: Matrix, rows: Int32Array, train: Int32Array, gTrain: Float64Array, reuse?: Matrix): Matrix {
+  const N = gram.cols;
+  const n = train.length;
   const out = reuse && reuse.rows === rows.length && reuse.cols === n ? reuse : matrix(rows.length, n);
   const G = gram.data;
   const K = out.data;
+  const c = meanOf(gTrain);
+  const rowMeans = rowMeansOver(gram, rows, train);
   for (let a = 0; a < rows.length; a++) {
     const src = rows[a] * N;
     const dst = a * n;
-    for (let b = 0; b < n; b++) K[dst + b] = G[src + cols[b]];
+    const shift = c - rowMeans[a];
+    for (let b = 0; b < n; b++) K[dst + b] = G[src + train[b]] - gTrain[b] + shift;
   }
   return out;
-}
-
-function rowMeans(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows);
-  for (let a = 0; a < m.rows; a++) out[a] = meanOf(m.data.subarray(a * m.cols, (a + 1) * m.cols));
-  return out;
-}
-
-/** `K[a,b] += c − rowMean[a] − colMean[b]`, in place. */
-function centerGathered(K: Matrix, rowMean: Float64Array, colMean: Float64Array, c: number): void {
-  const n = K.cols;
-  const d = K.data;
-  for (let a = 0; a < K.rows; a++) {
-    const off = a * n;
-    const shift = c - rowMean[a];
-    for (let b = 0; b < n; b++) d[off + b] += shift - colMean[b];
-  }
 }
 
 function meanOf(v: Float64Array): number {

@@ -11,11 +11,12 @@
  * formula). With `Xk`, `Yk` the deflated blocks at component k and `Kk = Xk·Xkᵀ`:
  *
  * - sklearn's power iteration starts from a column of `Yk` and keeps `y_score = Yk·c` in the column
- *   space of `Yk`, so every quantity it uses is a quadratic form in `c` over the q×q matrices
- *   `G = Ykᵀ·Kk·Yk`, `H = (Kk·Yk)ᵀ(Kk·Yk)` and `F = Ykᵀ·Yk`. The iteration (same start column, same
- *   `+ eps` terms, same stopping rule `‖Δw‖² < tol`) therefore costs O(q²) per step instead of O(np).
+ *   space of `Yk`; its next `y_score` is `Yk·(G·c)` up to scale, with `G = Ykᵀ·Kk·Yk` (q×q), and the
+ *   x-weights `w ∝ Xkᵀ·Yk·c` have `w·w' ∝ cᵀ·G·c'`. The iteration (same start column, same stopping
+ *   rule `‖Δw‖² < tol` on unit weights) therefore costs one q×q product per step instead of O(np).
+ *   Only sklearn's `+ eps` guards (relative size 1e-16) are not reproduced.
  * - Deflation by the score `t` is the projection `Q = I − t·tᵀ/tᵀt` on both blocks, which updates
- *   `Yk`, `Kk·Yk`, `G`, `H`, `F` by rank-one corrections: O(nq) per component plus one product `K·t`.
+ *   `Yk`, `Kk·Yk` and `G` by rank-one corrections: O(nq) per component plus one product `K·t`.
  * - With dual weights `a` (`w = Xcᵀ·a`), predictions are `Ŷ = K₍test,train₎·A·(Sᵀ·A)⁻¹·Tᵀ·Yc + ȳ`,
  *   where `S = K·T` — algebraically sklearn's `(X−x̄)·W·pinv(PᵀW)·Qᵀ + ȳ`.
  *
@@ -53,10 +54,6 @@ export interface KernelPlsProducts {
   kernelY: Matrix;
   /** `Ycᵀ·K·Yc` (q×q). */
   yKernelY: Matrix;
-  /** `(K·Yc)ᵀ·(K·Yc)` (q×q). */
-  kernelYSquared: Matrix;
-  /** `Ycᵀ·Yc` (q×q). */
-  yy: Matrix;
 }
 
 /** A fitted kernel PLS model: predictions are `crossKernel·dualCoef + yMean`. */
@@ -88,8 +85,6 @@ export function kernelPlsProducts(kernel: Matrix, y: Matrix): KernelPlsProducts 
     yCentered: yc,
     kernelY,
     yKernelY: matmulSync(yc, kernelY, { transA: true }),
-    kernelYSquared: matmulSync(kernelY, kernelY, { transA: true }),
-    yy: matmulSync(yc, yc, { transA: true }),
   };
 }
 
@@ -140,12 +135,9 @@ export function* kernelPlsSteps(
   }
   // Deflated in place, component by component.
   const G = products.yKernelY;
-  const H = products.kernelYSquared;
-  const F = products.yy;
   const masked = new Uint8Array(q);
 
   const scores: Float64Array[] = []; // t_k
-  const unitScores: Float64Array[] = []; // t_k / ‖t_k‖
   const dual: Float64Array[] = []; // a_k, with w_k = Xcᵀ·a_k
   const kernelScores: Float64Array[] = []; // s_k = K·t_k
   const scoreNorms: number[] = []; // t_kᵀt_k
@@ -153,20 +145,25 @@ export function* kernelPlsSteps(
   const nIter: number[] = [];
   const warnings: string[] = [];
 
+  // Yk and Bk = Kk·Yk are kept implicitly, as the initial blocks minus the rank-one deflations so
+  // far: Yk = Y − Σ t_i·r_iᵀ and Bk = B − Σ (t̂_i·b_iᵀ + e_i·r_iᵀ). Each component then reads the
+  // n×q blocks in two passes instead of rewriting them.
+  const deflations: Deflation[] = [];
+  const residual = new ImplicitResidual(Y, deflations);
   const Yd = Y.data;
   const Bd = B.data;
   for (let k = 0; k < nComponents; k++) {
-    maskConstantColumns(Y, B, G, H, F, masked);
-    const start = firstNonZeroColumn(Y);
+    maskConstantColumns(residual, B, G, deflations, masked);
+    const start = residual.firstNonZeroColumn();
     if (start < 0) {
       warnings.push(`Y residual is constant at iteration ${k}`);
       break;
     }
-    const { c, beta, iterations } = powerIteration(G, H, F, start, maxIter, tol);
+    const { c, beta, iterations } = powerIteration(G, start, maxIter, tol);
     nIter.push(iterations);
     if (iterations === maxIter) warnings.push('Maximum number of iterations reached');
 
-    // Scores t = β·B·c and dual weights a = β·Y·c (w = Xkᵀu·β = Xcᵀ(β·u) since u lies in range(Qk)).
+    // Scores t = β·Bk·c and dual weights a = β·Yk·c (w = Xkᵀu·β = Xcᵀ(β·u) since u lies in range(Qk)).
     const t = new Float64Array(n);
     const a = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -177,67 +174,58 @@ export function* kernelPlsSteps(
         bt += Bd[off + j] * c[j];
         yu += Yd[off + j] * c[j];
       }
-      t[i] = beta * bt;
-      a[i] = beta * yu;
+      t[i] = bt;
+      a[i] = yu;
     }
+    for (const d of deflations) {
+      axpy(-dot(d.b, c), d.unit, t);
+      axpy(-dot(d.r, c), d.e, t);
+    }
+    for (const d of deflations) axpy(-dot(d.r, c), d.t, a);
+    scale(beta, t);
+    scale(beta, a);
     const tt = dot(t, t);
     const kt = yield t; // K·t: the one O(n²) step per component
-    const r = new Float64Array(q); // Ykᵀt / tᵀt (sklearn's y_loadings)
-    const v = new Float64Array(q); // Ykᵀ·K·t
-    for (let i = 0; i < n; i++) {
-      const off = i * q;
-      const ti = t[i];
-      const si = kt[i];
-      for (let j = 0; j < q; j++) {
-        r[j] += Yd[off + j] * ti;
-        v[j] += Yd[off + j] * si;
-      }
-    }
-    for (let j = 0; j < q; j++) r[j] /= tt;
-
     // Kk·t = Qk·K·t, and e = Q(k+1)·K·t: project out the earlier scores and then t itself.
     const norm = Math.sqrt(tt);
     const unit = t.map((x) => x / norm);
     const e = Float64Array.from(kt);
-    for (const prev of unitScores) axpy(-dot(prev, e), prev, e);
+    for (const d of deflations) axpy(-dot(d.unit, e), d.unit, e);
     axpy(-dot(unit, e), unit, e);
 
-    // Rank-one updates of G, H, F (derivation in the module comment) before Y and B change.
-    const b = new Float64Array(q); // Bᵀ·t̂
-    const be = new Float64Array(q); // Bᵀ·e
-    for (let i = 0; i < n; i++) {
-      const off = i * q;
-      const ui = unit[i];
-      const ei = e[i];
-      for (let j = 0; j < q; j++) {
-        b[j] += Bd[off + j] * ui;
-        be[j] += Bd[off + j] * ei;
-      }
-    }
-    const tKt = dot(t, kt);
-    const ee = dot(e, e);
-    for (let i = 0; i < q; i++) {
-      for (let j = 0; j < q; j++) {
-        const rr = r[i] * r[j];
-        F.data[i * q + j] -= tt * rr;
-        G.data[i * q + j] -= v[i] * r[j] + r[i] * v[j] - tKt * rr;
-        H.data[i * q + j] -= b[i] * b[j] + be[i] * r[j] + r[i] * be[j] - ee * rr;
-      }
-    }
-    // Deflation: Y ← Y − t·rᵀ;  B ← Q(k+1)·B − e·rᵀ.
+    const r = new Float64Array(q); // Ykᵀt / tᵀt (sklearn's y_loadings)
+    const v = new Float64Array(q); // Ykᵀ·K·t
+    const b = new Float64Array(q); // Bkᵀ·t̂
     for (let i = 0; i < n; i++) {
       const off = i * q;
       const ti = t[i];
+      const si = kt[i];
       const ui = unit[i];
-      const ei = e[i];
       for (let j = 0; j < q; j++) {
-        Yd[off + j] -= ti * r[j];
-        Bd[off + j] -= ui * b[j] + ei * r[j];
+        const y = Yd[off + j];
+        r[j] += y * ti;
+        v[j] += y * si;
+        b[j] += Bd[off + j] * ui;
       }
+    }
+    for (const d of deflations) {
+      axpy(-dot(d.t, t), d.r, r);
+      axpy(-dot(d.t, kt), d.r, v);
+    }
+    for (const d of deflations) {
+      axpy(-dot(d.unit, unit), d.b, b);
+      axpy(-dot(d.e, unit), d.r, b);
+    }
+    scale(1 / tt, r);
+
+    // Rank-one update of G (derivation in the module comment).
+    const tKt = dot(t, kt);
+    for (let i = 0; i < q; i++) {
+      for (let j = 0; j < q; j++) G.data[i * q + j] -= v[i] * r[j] + r[i] * v[j] - tKt * r[i] * r[j];
     }
 
     scores.push(t);
-    unitScores.push(unit);
+    deflations.push({ t, unit, b, e, r });
     dual.push(a);
     kernelScores.push(kt);
     scoreNorms.push(tt);
@@ -337,99 +325,90 @@ export class KernelPLSRegression implements Regression {
 
 /**
  * sklearn's power iteration (`_get_first_singular_vectors_power_method`, mode A) with
- * `y_score = Yk·c`, expressed through G = YkᵀKkYk, H = (KkYk)ᵀ(KkYk), F = YkᵀYk.
- * Returns the `c` and normalisation `β` of the final step's x_weights (`w = β·Xkᵀ·Yk·c`).
+ * `y_score = Yk·c`: the next c is G·c up to scale, and the unit x-weights `w = β·Xkᵀ·Yk·c`
+ * (β = 1/√(cᵀGc)) of two steps differ by ‖w − w'‖² = 2 − 2·β·β'·cᵀ·G·c'.
+ * Returns the `c` and `β` of the final step's x-weights.
  */
-function powerIteration(
-  G: Matrix,
-  H: Matrix,
-  F: Matrix,
-  start: number,
-  maxIter: number,
-  tol: number,
-): { c: Float64Array; beta: number; iterations: number } {
+function powerIteration(G: Matrix, start: number, maxIter: number, tol: number): { c: Float64Array; beta: number; iterations: number } {
   const q = G.rows;
   let c = new Float64Array(q);
   c[start] = 1;
-  let previous: { c: Float64Array; beta: number; wNorm2: number } | undefined;
-  const Gc = new Float64Array(q);
-  const Hc = new Float64Array(q);
-  const Fc = new Float64Array(q);
+  let previous: { c: Float64Array; beta: number } | undefined;
   for (let i = 0; i < maxIter; i++) {
-    symmetricProducts(G, H, F, c, Gc, Hc, Fc);
-    const cGc = dot(c, Gc);
-    const uu = dot(c, Fc); // y_scoreᵀy_score
-    // x_weights = Xkᵀu/(uᵀu), then divided by (‖x_weights‖ + eps).
-    const beta = 1 / uu / (Math.sqrt(Math.max(cGc, 0)) / uu + EPS);
-    const tt = beta * beta * dot(c, Hc); // x_scoreᵀx_score
-    // y_weights = Ykᵀt/(tᵀt) = β·G·c/(tᵀt); y_score = Yk·y_weights/(y_weightsᵀy_weights + eps).
-    const yw = Gc.map((g) => (beta * g) / tt);
-    const ywNorm2 = dot(yw, yw);
-    const next = yw.map((x) => x / (ywNorm2 + EPS));
-    const wNorm2 = beta * beta * cGc;
-    // ‖w − w_old‖² (G is symmetric, so c_oldᵀ·G·c = c_old·Gc); sklearn's first w_old is the
-    // scalar 100, which never passes the test.
-    const diff = previous ? wNorm2 + previous.wNorm2 - 2 * beta * previous.beta * dot(previous.c, Gc) : Number.POSITIVE_INFINITY;
+    const Gc = matvec(G, c);
+    const beta = 1 / Math.sqrt(dot(c, Gc));
+    // sklearn's first w_old is the scalar 100, which never passes the test.
+    const diff = previous ? 2 - 2 * beta * previous.beta * dot(previous.c, Gc) : Number.POSITIVE_INFINITY;
     if (diff < tol || q === 1) return { c, beta, iterations: i + 1 };
-    previous = { c, beta, wNorm2 };
-    c = next;
+    previous = { c, beta };
+    // Normalised only to keep the numbers in range: the iteration depends on directions alone.
+    c = Gc.map((x) => x * beta);
   }
-  const last = previous!;
-  return { c: last.c, beta: last.beta, iterations: maxIter };
+  return { c: previous!.c, beta: previous!.beta, iterations: maxIter };
 }
 
-/** `G·c`, `H·c` and `F·c` in one pass over the three q×q matrices. */
-function symmetricProducts(G: Matrix, H: Matrix, F: Matrix, c: Float64Array, Gc: Float64Array, Hc: Float64Array, Fc: Float64Array): void {
-  const q = G.rows;
-  const g = G.data;
-  const h = H.data;
-  const f = F.data;
-  for (let i = 0; i < q; i++) {
-    let sg = 0;
-    let sh = 0;
-    let sf = 0;
-    const off = i * q;
-    for (let j = 0; j < q; j++) {
-      const cj = c[j];
-      sg += g[off + j] * cj;
-      sh += h[off + j] * cj;
-      sf += f[off + j] * cj;
+/** One component's rank-one deflations: Y(k+1) = Yk − t·rᵀ and B(k+1) = Bk − t̂·bᵀ − e·rᵀ. */
+interface Deflation {
+  t: Float64Array;
+  unit: Float64Array;
+  b: Float64Array;
+  e: Float64Array;
+  r: Float64Array;
+}
+
+/** Entries of the deflated targets `Yk = Y − Σ t_i·r_iᵀ`, computed on demand. */
+class ImplicitResidual {
+  constructor(
+    readonly y: Matrix,
+    private readonly deflations: readonly Deflation[],
+  ) {}
+
+  entry(i: number, j: number): number {
+    let v = this.y.data[i * this.y.cols + j];
+    for (const d of this.deflations) v -= d.t[i] * d.r[j];
+    return v;
+  }
+
+  /** sklearn's starting column: the first with an entry above eps in magnitude; −1 if none. */
+  firstNonZeroColumn(): number {
+    for (let j = 0; j < this.y.cols; j++) {
+      for (let i = 0; i < this.y.rows; i++) if (Math.abs(this.entry(i, j)) > EPS) return j;
     }
-    Gc[i] = sg;
-    Hc[i] = sh;
-    Fc[i] = sf;
+    return -1;
+  }
+
+  /** Whether every entry of column j is below `bound` in magnitude (stops at the first that is not). */
+  columnBelow(j: number, bound: number): boolean {
+    for (let i = 0; i < this.y.rows; i++) if (Math.abs(this.entry(i, j)) >= bound) return false;
+    return true;
   }
 }
 
-/** Zeroes target columns whose residual is all below 10·eps, as sklearn does before each component. */
-function maskConstantColumns(Y: Matrix, B: Matrix, G: Matrix, H: Matrix, F: Matrix, masked: Uint8Array): void {
-  const { rows: n, cols: q, data } = Y;
+/**
+ * Zeroes target columns whose residual is all below 10·eps, as sklearn does before each component.
+ * The implicit blocks get the column of the deflations so far (so that Yk and Bk are zero there
+ * while the stored loadings stay as sklearn stored them), and G loses that row and column.
+ */
+function maskConstantColumns(residual: ImplicitResidual, B: Matrix, G: Matrix, deflations: readonly Deflation[], masked: Uint8Array): void {
+  const { rows: n, cols: q } = residual.y;
   for (let j = 0; j < q; j++) {
-    if (masked[j]) continue;
-    let small = true;
-    for (let i = 0; i < n && small; i++) small = Math.abs(data[i * q + j]) < 10 * EPS;
-    if (!small) continue;
+    if (masked[j] || !residual.columnBelow(j, 10 * EPS)) continue;
     masked[j] = 1;
     for (let i = 0; i < n; i++) {
-      data[i * q + j] = 0;
-      B.data[i * q + j] = 0;
-    }
-    for (const M of [G, H, F]) {
-      for (let i = 0; i < q; i++) {
-        M.data[i * q + j] = 0;
-        M.data[j * q + i] = 0;
+      let y = 0;
+      let bk = 0;
+      for (const d of deflations) {
+        y += d.t[i] * d.r[j];
+        bk += d.unit[i] * d.b[j] + d.e[i] * d.r[j];
       }
+      residual.y.data[i * q + j] = y;
+      B.data[i * q + j] = bk;
+    }
+    for (let i = 0; i < q; i++) {
+      G.data[i * q + j] = 0;
+      G.data[j * q + i] = 0;
     }
   }
-}
-
-/** sklearn's starting column: the first whose residual has an entry above eps in magnitude; −1 if none. */
-function firstNonZeroColumn(Y: Matrix): number {
-  const { rows: n, cols: q, data } = Y;
-  for (let j = 0; j < q; j++) {
-    for (let i = 0; i < n; i++) if (Math.abs(data[i * q + j]) > EPS) return j;
-  }
-  return -1;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -440,5 +419,9 @@ function dot(a: Float64Array, b: Float64Array): number {
 
 function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
+}
+
+function scale(alpha: number, x: Float64Array): void {
+  for (let i = 0; i < x.length; i++) x[i] *= alpha;
 }
 
