@@ -100,3 +100,20 @@ describe('ceilScore', () => {
     expect(ceilScore(0.5, 0.5, 'r2_over_c').unclipped).toBeCloseTo(0.5, 15);
   });
 });
+
+describe('meanByGroup', () => {
+  it('skips NaN like xarray (skipna) and gives NaN to a group with no valid value', () => {
+    // rows: (group 0: [1, NaN]), (group 1: [NaN, NaN]), (group 0: [3, 4])
+    const m = meanByGroup(matrix(3, 2, [1, Number.NaN, Number.NaN, Number.NaN, 3, 4]), Int32Array.of(0, 1, 0), 2);
+    expect(Array.from(m.data)).toEqual([2, 4, Number.NaN, Number.NaN]);
+  });
+
+  it('averages NaN-free rows per group', () => {
+    const m = meanByGroup(matrix(4, 1, [1, 5, 3, 7]), Int32Array.of(0, 1, 0, 1), 2);
+    expect(Array.from(m.data)).toEqual([2, 6]);
+  });
+
+  it('refuses a group index out of range', () => {
+    expect(() => meanByGroup(matrix(1, 1, [1]), Int32Array.of(3), 2)).toThrow(/row 0 has group 3, outside 0..1/);
+  });
+});

@@ -20,7 +20,8 @@ export function meanByGroup(values: MatrixLike, group: ArrayLike<number>, nGroup
   const q = values.cols;
   const sums = matrix(nGroups, q);
   const src = values.data;
-  const hasNaN = src.some(Number.isNaN);
+  let hasNaN = false;
+  for (let i = 0; i < src.length && !hasNaN; i++) hasNaN = src[i] !== src[i];
   // Without NaN every column of a group has the same count, so one counter per group suffices.
   const counts = new Float64Array(hasNaN ? nGroups * q : nGroups);
   const out = sums.data;
@@ -41,9 +42,12 @@ export function meanByGroup(values: MatrixLike, group: ArrayLike<number>, nGroup
       counts[dst + j] += 1;
     }
   }
-  for (let t = 0; t < out.length; t++) {
-    const count = hasNaN ? counts[t] : counts[Math.floor(t / q)];
-    out[t] = count > 0 ? out[t] / count : Number.NaN;
+  for (let g = 0; g < nGroups; g++) {
+    for (let j = 0; j < q; j++) {
+      const t = g * q + j;
+      const count = hasNaN ? counts[t] : counts[g];
+      out[t] = count > 0 ? out[t] / count : Number.NaN;
+    }
   }
   return sums;
 }
