@@ -14,7 +14,16 @@ import {
   PHANTOM_DIMENSION_PREFIX,
   RESERVED_ATTRIBUTES,
 } from './netcdf-names.ts';
-import { isNumericArray, toFloat64Array, type NumericArray } from './numeric.ts';
+import { isNumericArray, type NumericArray } from './numeric.ts';
+
+/**
+ * Default bytes of the data variable read per HDF5 call (see {@link ReadNetcdfOptions.sliceBytes}).
+ * A 4 MiB slice fits in the free part of the WebAssembly memory h5wasm starts with, so reading never
+ * grows that memory (measured on a 103 MiB float32 variable: it stays at 18.4 MiB, against 127 MiB
+ * for a whole read; 16 MiB slices grow it to 22 MiB and leave more garbage copies for the GC), while
+ * slices are still large enough that the per-call overhead does not show in the read time.
+ */
+const DEFAULT_SLICE_BYTES = 4 * 2 ** 20;
 
 /** Options of {@link readNetcdfAssembly}. */
 export interface ReadNetcdfOptions {
@@ -23,6 +32,13 @@ export interface ReadNetcdfOptions {
    * give it when a file holds several candidates.
    */
   variable?: string;
+  /**
+   * Memory/speed knob: the most bytes of the data variable HDF5 reads at a time, as whole rows along
+   * its first dimension (at least one row, and whole chunks of a chunked variable). Each slice passes
+   * through h5wasm's WebAssembly heap, which never shrinks, so this bounds what the read leaves
+   * resident there. Default 4 MiB ({@link DEFAULT_SLICE_BYTES}).
+   */
+  sliceBytes?: number;
 }
 
 /** A netCDF variable: an HDF5 dataset that is not a phantom dimension scale. */
@@ -120,22 +136,64 @@ function chooseDataVariable(path: string, variables: readonly Variable[], reques
   return candidates[0];
 }
 
-/**
- * Applies the CF encodings xarray's `decode_cf` undoes by default (CF Conventions §2.5.1 and §8.1):
- * values equal to `_FillValue` or `missing_value` become NaN, then `scale_factor` and `add_offset`
- * unpack them. float32 values that need neither stay float32; everything else becomes float64.
- */
-function decodeNumbers(values: NumericArray, attrs: Record<string, Attribute>, path: string, what: string): Float32Array | Float64Array {
+/** The CF packing of a variable's values (CF Conventions §2.5.1 and §8.1), as its attributes give it. */
+interface CfEncoding {
+  /** `_FillValue` and `missing_value` entries (NaN ones dropped: NaN already reads as missing). */
+  readonly fills: readonly number[];
+  /** `scale_factor` (1 when absent). */
+  readonly scale: number;
+  /** `add_offset` (0 when absent). */
+  readonly offset: number;
+}
+
+/** The CF encoding that `attrs` declare. */
+function cfEncoding(attrs: Record<string, Attribute>): CfEncoding {
   const fills = [...numericAttribute(attrs, '_FillValue'), ...numericAttribute(attrs, 'missing_value')].filter((f) => !Number.isNaN(f));
   const [scale = 1] = numericAttribute(attrs, 'scale_factor');
   const [offset = 0] = numericAttribute(attrs, 'add_offset');
-  const unpack = scale !== 1 || offset !== 0;
-  const out = values instanceof Float32Array && !unpack ? values : values instanceof Float64Array ? values : toFloat64Array(values, path, what);
-  if (fills.length === 0 && !unpack) return out;
-  for (let i = 0; i < out.length; i++) {
-    const v = out[i];
-    out[i] = fills.includes(v) ? Number.NaN : v * scale + offset;
+  return { fills, scale, offset };
+}
+
+/** float32 values that need no unpacking stay float32 (activations are large); everything else becomes float64. */
+function decodedArrayType(values: NumericArray, { scale, offset }: CfEncoding): Float32ArrayConstructor | Float64ArrayConstructor {
+  return values instanceof Float32Array && scale === 1 && offset === 0 ? Float32Array : Float64Array;
+}
+
+/**
+ * Writes `values`, decoded as xarray's `decode_cf` does, into `out` from index `at`: values equal to a
+ * fill value become NaN, then `scale_factor` and `add_offset` unpack them. 64-bit integers must fit a JS
+ * number exactly (|v| ≤ 2^53 − 1). That check is `toFloat64Array`'s (numeric.ts), done here instead
+ * so that, when `values` is one slice of a variable, the error names the flat index in the variable.
+ */
+function decodeInto(
+  values: NumericArray,
+  { fills, scale, offset }: CfEncoding,
+  out: Float32Array | Float64Array,
+  at: number,
+  path: string,
+  what: string,
+): void {
+  const wide = values instanceof BigInt64Array || values instanceof BigUint64Array;
+  if (!wide && fills.length === 0 && scale === 1 && offset === 0) {
+    out.set(values, at);
+    return;
   }
+  const limit = BigInt(Number.MAX_SAFE_INTEGER);
+  for (let i = 0; i < values.length; i++) {
+    const raw = values[i];
+    if (typeof raw === 'bigint' && (raw > limit || raw < -limit)) {
+      throw new InputFileError(path, `${what}: 64-bit integer ${raw} at flat index ${at + i} is beyond ±(2^53 − 1) and has no exact JS number`);
+    }
+    const v = Number(raw);
+    out[at + i] = fills.includes(v) ? Number.NaN : v * scale + offset;
+  }
+}
+
+/** `values` decoded as {@link decodeInto} does, in a new array of {@link decodedArrayType}. */
+function decodeNumbers(values: NumericArray, attrs: Record<string, Attribute>, path: string, what: string): Float32Array | Float64Array {
+  const encoding = cfEncoding(attrs);
+  const out = new (decodedArrayType(values, encoding))(values.length);
+  decodeInto(values, encoding, out, 0, path, what);
   return out;
 }
 
@@ -145,6 +203,48 @@ function coordinateValues(path: string, variable: Variable): string[] | number[]
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
   if (isNumericArray(value)) return Array.from(decodeNumbers(value, variable.attrs, path, `coordinate "${variable.name}"`));
   throw new InputFileError(path, `coordinate "${variable.name}" has an unsupported HDF5 type (${JSON.stringify(variable.dataset.dtype)})`);
+}
+
+/**
+ * How many rows (indices along the first dimension) of `data` to read at a time: as many as fit in
+ * `sliceBytes`, at least one, and, for a chunked variable, whole chunks, because HDF5 inflates a
+ * whole chunk to read any part of it.
+ */
+function rowsPerSlice(data: Variable, sliceBytes: number): number {
+  const { size, chunks } = data.dataset.metadata;
+  const rowBytes = data.shape.slice(1).reduce((n, d) => n * d, size);
+  const rows = Math.max(1, Math.floor(sliceBytes / Math.max(rowBytes, 1)));
+  const chunkRows = chunks?.[0] ?? 1;
+  return Math.max(chunkRows, rows - (rows % chunkRows));
+}
+
+/**
+ * Reads and decodes the data variable in slices along its first dimension, straight into one array
+ * of the final type. h5wasm copies what it reads through the WebAssembly heap, which never shrinks,
+ * so reading the variable whole would leave a second copy of it resident for the life of the process.
+ */
+function readDataValues(path: string, data: Variable, sliceBytes: number): Float32Array | Float64Array {
+  const what = `data variable "${data.name}"`;
+  const { dataset, shape } = data;
+  const encoding = cfEncoding(data.attrs);
+  const rows = shape[0] ?? 1;
+  const step = rowsPerSlice(data, sliceBytes);
+  let out: Float32Array | Float64Array | undefined;
+  let start = 0;
+  let at = 0;
+  // at least one read, even of an empty variable: the first slice decides the result's type
+  do {
+    // a scalar has no axis to slice along
+    const raw = shape.length === 0 ? dataset.value : dataset.slice([[start, Math.min(start + step, rows)]]);
+    if (!isNumericArray(raw)) {
+      throw new InputFileError(path, `${what} is not numeric (HDF5 type ${JSON.stringify(dataset.dtype)})`);
+    }
+    out ??= new (decodedArrayType(raw, encoding))(shape.reduce((n, d) => n * d, 1));
+    decodeInto(raw, encoding, out, at, path, what);
+    at += raw.length;
+    start += step;
+  } while (start < rows);
+  return out;
 }
 
 /**
@@ -194,7 +294,9 @@ function readCoordinates(path: string, variables: readonly Variable[], data: Var
  * - Values are decoded as xarray's `decode_cf` does: `_FillValue`/`missing_value` → NaN,
  *   `scale_factor`/`add_offset` applied. float32 data stays `Float32Array` (activations are large);
  *   integer and float64 data become `Float64Array`; 64-bit integers must fit a JS number exactly.
- *   Strings (variable- or fixed-length UTF-8) stay strings. Time units are not decoded.
+ *   Strings (variable- or fixed-length UTF-8) stay strings. Time units are not decoded. The data
+ *   variable is read in slices of `options.sliceBytes` straight into the result, so the read needs
+ *   about one copy of the data, not three (HDF5's WebAssembly heap, h5wasm's copy of it, the result).
  * - `attrs` holds the data variable's own attributes (netCDF/CF bookkeeping removed, length-1 arrays
  *   unwrapped) plus `source_file`: the path read.
  *
@@ -202,13 +304,18 @@ function readCoordinates(path: string, variables: readonly Variable[], data: Var
  * @param options - see {@link ReadNetcdfOptions}.
  * @throws {@link InputFileError} (message starting with `path`) for a missing, non-HDF5 (netCDF-3
  *   included), truncated or corrupt file, a file without a data variable, or unsupported contents
- *   (2-D coordinates, compound types, integers beyond 2^53).
+ *   (2-D coordinates, compound types, integers beyond 2^53); RangeError for a `sliceBytes` that is not
+ *   a positive, finite number.
  * @example
  * const assembly = await readNetcdfAssembly('assy_test_TestMe.nc');
  * assembly.dims; // ['presentation', 'neuroid']
  * assembly.coords.stimulus_id.values; // ['n0', 'n1', 'n1', 'n0', 'n4', 'n9']
  */
-export function readNetcdfAssembly(path: string, options: ReadNetcdfOptions = {}): Promise<Assembly> {
+export async function readNetcdfAssembly(path: string, options: ReadNetcdfOptions = {}): Promise<Assembly> {
+  const { sliceBytes = DEFAULT_SLICE_BYTES } = options;
+  if (!Number.isFinite(sliceBytes) || sliceBytes <= 0) {
+    throw new RangeError(`readNetcdfAssembly: options.sliceBytes must be a positive, finite number of bytes, got ${sliceBytes}`);
+  }
   return readHdf5(path, (file, h5) => {
     const variables = inventory(file, h5);
     const data = chooseDataVariable(path, variables, options.variable);
@@ -218,11 +325,7 @@ export function readNetcdfAssembly(path: string, options: ReadNetcdfOptions = {}
     }
     const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
     if (repeated !== undefined) throw new InputFileError(path, `data variable "${data.name}" uses dimension "${repeated}" twice`);
-    const raw = data.dataset.value;
-    if (!isNumericArray(raw)) {
-      throw new InputFileError(path, `data variable "${data.name}" is not numeric (HDF5 type ${JSON.stringify(data.dataset.dtype)})`);
-    }
-    const values = decodeNumbers(raw, data.attrs, path, `data variable "${data.name}"`);
+    const values = readDataValues(path, data, sliceBytes);
     const attrs: Record<string, unknown> = {};
     for (const [name, attribute] of Object.entries(data.attrs)) {
       if (!RESERVED_ATTRIBUTES.has(name)) attrs[name] = attributeValue(attribute);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Assembly } from '@vvs/core';
 import { sharedPath } from '@vvs/test-utils';
 import { stimulusKey } from '@vvs/core';
@@ -247,6 +247,101 @@ describe('CF decoding', () => {
     const b = await readNetcdfAssembly(path, { variable: 'masked' });
     expect(b.data).toBeInstanceOf(Float32Array); // no unpacking: stays float32
     expect(Array.from(b.data)).toEqual([1.5, Number.NaN, 2.5, 3]);
+  });
+});
+
+describe('reading the data variable in slices', () => {
+  /** Bytes of the decoded data, to compare two reads bit for bit (NaN payloads and -0 included). */
+  const bytes = (a: Assembly) => Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+
+  /** A file with 7 × 3 × 2 variables of several types, so slices of 1 to 6 rows never divide it evenly. */
+  async function buildSlicedFile(): Promise<string> {
+    const path = join(scratch, 'sliced.nc');
+    const { default: h5wasm } = await import('h5wasm/node');
+    await h5wasm.ready;
+    const file = new h5wasm.File(path, 'w');
+    const shape = [7, 3, 2];
+    shape.forEach((n, axis) => {
+      file.create_dataset({ name: `d${axis}`, data: new Float32Array(n) }).make_scale(`This is a netCDF dimension but not a netCDF variable. ${String(n).padStart(9)}`);
+    });
+    const create = (name: string, data: Float32Array | Float64Array | BigInt64Array, dtype: string, chunks?: number[]) => {
+      const dataset = file.create_dataset({ name, data, shape, dtype, ...(chunks && { chunks, compression: 4 }) });
+      shape.forEach((_, axis) => dataset.attach_scale(axis, `/d${axis}`));
+      return dataset;
+    };
+    const count = 7 * 3 * 2;
+    const f32 = Float32Array.from({ length: count }, (_, i) => Math.sin(i) * 1e3);
+    f32.set([Number.NaN, -0, 1e-45, Number.NEGATIVE_INFINITY], 20); // edge values, in the middle rows
+    create('f32', f32, '<f');
+    create('f32_chunked', f32, '<f', [2, 3, 2]);
+    const f64 = Float64Array.from({ length: count }, (_, i) => (i % 5 === 3 ? -9999 : i / 7));
+    create('f64_filled', f64, '<d').create_attribute('_FillValue', new Float64Array([-9999]), [1], '<d');
+    const i64 = BigInt64Array.from({ length: count }, (_, i) => BigInt(i * 1000003 - 2 ** 40));
+    create('i64', i64, '<q');
+    i64[count - 1] = 2n ** 60n; // beyond 2^53, in the last row
+    create('i64_huge', i64, '<q');
+    file.close();
+    return path;
+  }
+
+  it('reads float32, chunked float32, float64 with _FillValue and int64 data bit for bit as one-slice reads do', async () => {
+    const path = await buildSlicedFile();
+    const { default: h5wasm } = await import('h5wasm/node');
+    const slice = vi.spyOn(h5wasm.Dataset.prototype, 'slice');
+    const rowBytes = { f32: 24, f32_chunked: 24, f64_filled: 48, i64: 48 };
+    // HDF5 reads per sliceBytes (1, a row, 2 rows + 1 byte, 3 rows, 6 rows) for the 7 rows; the
+    // chunked variable is read in whole 2-row chunks
+    const reads = [7, 7, 4, 3, 2];
+    const chunkedReads = [4, 4, 4, 4, 2];
+    try {
+      for (const [variable, row] of Object.entries(rowBytes)) {
+        slice.mockClear();
+        const whole = await readNetcdfAssembly(path, { variable });
+        expect(slice).toHaveBeenCalledTimes(1);
+        expect(whole.shape).toEqual([7, 3, 2]);
+        for (const [k, sliceBytes] of [1, row, 2 * row + 1, 3 * row, 6 * row].entries()) {
+          slice.mockClear();
+          const sliced = await readNetcdfAssembly(path, { variable, sliceBytes });
+          const label = `${variable}, sliceBytes ${sliceBytes}`;
+          expect(slice, label).toHaveBeenCalledTimes(variable === 'f32_chunked' ? chunkedReads[k] : reads[k]);
+          expect(sliced.data.constructor, label).toBe(whole.data.constructor);
+          expect(bytes(sliced).equals(bytes(whole)), label).toBe(true);
+          expect(sliced.coords).toEqual(whole.coords);
+        }
+      }
+    } finally {
+      slice.mockRestore();
+    }
+    // and the one-slice reads decode as before: float32 kept, fill values masked, int64 exact
+    const f32 = (await readNetcdfAssembly(path, { variable: 'f32', sliceBytes: 1 })).data;
+    expect(f32).toBeInstanceOf(Float32Array);
+    expect(Array.from(f32.subarray(20, 24))).toEqual([Number.NaN, -0, Math.fround(1e-45), Number.NEGATIVE_INFINITY]);
+    expect(Object.is(f32[21], -0)).toBe(true);
+    expect(f32[41]).toBe(Math.fround(Math.sin(41) * 1e3));
+    const f64 = (await readNetcdfAssembly(path, { variable: 'f64_filled', sliceBytes: 1 })).data;
+    expect(f64).toBeInstanceOf(Float64Array);
+    expect(Array.from(f64.subarray(36, 42))).toEqual([36 / 7, 37 / 7, Number.NaN, 39 / 7, 40 / 7, 41 / 7]);
+    const i64 = (await readNetcdfAssembly(path, { variable: 'i64', sliceBytes: 1 })).data;
+    expect(i64).toBeInstanceOf(Float64Array);
+    expect(i64[41]).toBe(41 * 1000003 - 2 ** 40);
+  });
+
+  it('names the flat index in the whole variable of an int64 beyond 2^53 in a later slice', async () => {
+    const path = await buildSlicedFile();
+    for (const sliceBytes of [1, 48 * 3, undefined]) {
+      await expectInputFileError(
+        readNetcdfAssembly(path, { variable: 'i64_huge', sliceBytes }),
+        path,
+        /data variable "i64_huge": 64-bit integer 1152921504606846976 at flat index 41 is beyond/,
+      );
+    }
+  });
+
+  it('rejects a sliceBytes that is not a positive, finite number', async () => {
+    const path = files('assy_test_TestMe.nc');
+    for (const sliceBytes of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(readNetcdfAssembly(path, { sliceBytes })).rejects.toThrow(/options\.sliceBytes must be a positive, finite number of bytes/);
+    }
   });
 });
 
