@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Assembly } from '@vvs/core';
 import { writeNetcdfAssembly, writeNpy } from '@vvs/io';
-import { loadFixture, sharedPath } from '@vvs/test-utils';
+import { neuralFixtureAssemblies, sharedPath } from '@vvs/test-utils';
 import { main } from '../src/index.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
@@ -35,25 +35,11 @@ let ids: string[];
 let features: number[][];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vvs-cli-'));
-  const c = loadFixture('reference/metrics/neural_basic.json').cases[0];
-  expected = c.expected;
-  const { assembly } = c.inputs;
-  ids = c.inputs.features.stimulus_id;
-  features = c.inputs.features.data;
-  const recording: Assembly = {
-    dims: ['presentation', 'neuroid', 'time_bin'],
-    shape: [assembly.stimulus_id.length, assembly.neuroid_id.length, 1],
-    data: Float64Array.from((assembly.data as number[][]).flat()),
-    coords: {
-      stimulus_id: { dim: 'presentation', values: assembly.stimulus_id },
-      object_name: { dim: 'presentation', values: assembly.object_name },
-      repetition: { dim: 'presentation', values: assembly.repetition },
-      neuroid_id: { dim: 'neuroid', values: assembly.neuroid_id },
-      time_bin_start: { dim: 'time_bin', values: [70] },
-      time_bin_end: { dim: 'time_bin', values: [170] },
-    },
-  };
-  await writeNetcdfAssembly(join(dir, 'recording.nc'), recording);
+  const fixture = neuralFixtureAssemblies('neural_basic', { withTimeBin: true });
+  expected = fixture.expected;
+  ids = fixture.inputs.features.stimulus_id;
+  features = fixture.inputs.features.data;
+  await writeNetcdfAssembly(join(dir, 'recording.nc'), fixture.recording as Assembly);
   await writeNpy(join(dir, 'features.npy'), [ids.length, features[0].length], Float64Array.from(features.flat()));
   writeFileSync(join(dir, 'ids.txt'), ids.join('\n'));
 });

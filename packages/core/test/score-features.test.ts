@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '@vvs/test-utils';
+import { neuralFixtureAssemblies } from '@vvs/test-utils';
 import { InputError, scoreFeatures, syntheticPopulation, type Assembly } from '../src/index.ts';
 
-/** The neural fixture as Brain-Score assemblies: a 2-D recording and a features matrix in its own order. */
-function assemblies(name: string): { recording: Assembly; features: Assembly; expected: any } {
-  const c = loadFixture(`reference/metrics/${name}.json`).cases[0];
-  const { assembly, features } = c.inputs;
-  const rows = assembly.stimulus_id.length;
-  const recording: Assembly = {
-    dims: ['presentation', 'neuroid'],
-    shape: [rows, assembly.neuroid_id.length],
-    data: Float64Array.from((assembly.data as number[][]).flat()),
-    coords: {
-      stimulus_id: { dim: 'presentation', values: assembly.stimulus_id },
-      object_name: { dim: 'presentation', values: assembly.object_name },
-      repetition: { dim: 'presentation', values: assembly.repetition },
-      neuroid_id: { dim: 'neuroid', values: assembly.neuroid_id },
-    },
-    attrs: { source_file: `${name}.nc` },
-  };
-  const featureAssembly: Assembly = {
-    dims: ['presentation', 'neuroid'],
-    shape: [features.stimulus_id.length, features.data[0].length],
-    data: Float64Array.from((features.data as number[][]).flat()),
-    coords: { stimulus_id: { dim: 'presentation', values: features.stimulus_id } },
-    attrs: { source_file: `${name}-features.npy` },
-  };
-  return { recording, features: featureAssembly, expected: c.expected };
-}
+const assemblies = (name: string) => neuralFixtureAssemblies(name) as { recording: Assembly; features: Assembly; expected: any };
 
 describe.each(['neural_basic', 'neural_reps28'])('scoreFeatures on %s', (name) => {
   const { recording, features, expected } = assemblies(name);

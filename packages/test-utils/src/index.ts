@@ -74,3 +74,46 @@ export function expectAllClose(
     );
   }
 }
+
+/** Structural twin of `@vvs/core`'s `Assembly` (kept local so test-utils depends on no workspace package). */
+export interface FixtureAssembly {
+  dims: string[];
+  shape: number[];
+  data: Float64Array;
+  coords: Record<string, { dim: string; values: string[] | number[] }>;
+  attrs?: Record<string, unknown>;
+}
+
+/**
+ * A neural-predictivity fixture (`reference/metrics/neural_*.json`) as Brain-Score assemblies: the
+ * recording (one row per presentation, with stimulus_id, object_name, repetition and neuroid_id,
+ * plus a single 70–170 ms time bin when `withTimeBin`) and the features in their own row order.
+ */
+export function neuralFixtureAssemblies(
+  name: string,
+  { withTimeBin = false }: { withTimeBin?: boolean } = {},
+): { recording: FixtureAssembly; features: FixtureAssembly; expected: any; inputs: any } {
+  const c = loadFixture(`reference/metrics/${name}.json`).cases[0];
+  const { assembly, features } = c.inputs;
+  const recording: FixtureAssembly = {
+    dims: withTimeBin ? ['presentation', 'neuroid', 'time_bin'] : ['presentation', 'neuroid'],
+    shape: withTimeBin ? [assembly.stimulus_id.length, assembly.neuroid_id.length, 1] : [assembly.stimulus_id.length, assembly.neuroid_id.length],
+    data: Float64Array.from((assembly.data as number[][]).flat()),
+    coords: {
+      stimulus_id: { dim: 'presentation', values: assembly.stimulus_id },
+      object_name: { dim: 'presentation', values: assembly.object_name },
+      repetition: { dim: 'presentation', values: assembly.repetition },
+      neuroid_id: { dim: 'neuroid', values: assembly.neuroid_id },
+      ...(withTimeBin ? { time_bin_start: { dim: 'time_bin', values: [70] }, time_bin_end: { dim: 'time_bin', values: [170] } } : {}),
+    },
+    attrs: { source_file: `${name}.nc` },
+  };
+  const featureAssembly: FixtureAssembly = {
+    dims: ['presentation', 'neuroid'],
+    shape: [features.stimulus_id.length, features.data[0].length],
+    data: Float64Array.from((features.data as number[][]).flat()),
+    coords: { stimulus_id: { dim: 'presentation', values: features.stimulus_id } },
+    attrs: { source_file: `${name}-features.npy` },
+  };
+  return { recording, features: featureAssembly, expected: c.expected, inputs: c.inputs };
+}
