@@ -14,7 +14,7 @@ import {
   PHANTOM_DIMENSION_PREFIX,
   RESERVED_ATTRIBUTES,
 } from './netcdf-names.ts';
-import { isNumericArray, type NumericArray } from './numeric.ts';
+import { exactNumber, isNumericArray, type NumericArray } from './numeric.ts';
 
 /**
  * Default bytes of the data variable read per HDF5 call (see {@link ReadNetcdfOptions.sliceBytes}).
@@ -162,8 +162,8 @@ function decodedArrayType(values: NumericArray, { scale, offset }: CfEncoding): 
 /**
  * Writes `values`, decoded as xarray's `decode_cf` does, into `out` from index `at`: values equal to a
  * fill value become NaN, then `scale_factor` and `add_offset` unpack them. 64-bit integers must fit a JS
- * number exactly (|v| ≤ 2^53 − 1). That check is `toFloat64Array`'s (numeric.ts), done here instead
- * so that, when `values` is one slice of a variable, the error names the flat index in the variable.
+ * number exactly ({@link exactNumber}); when `values` is one slice of a variable, an error names the
+ * flat index in the whole variable.
  */
 function decodeInto(
   values: NumericArray,
@@ -178,13 +178,8 @@ function decodeInto(
     out.set(values, at);
     return;
   }
-  const limit = BigInt(Number.MAX_SAFE_INTEGER);
   for (let i = 0; i < values.length; i++) {
-    const raw = values[i];
-    if (typeof raw === 'bigint' && (raw > limit || raw < -limit)) {
-      throw new InputFileError(path, `${what}: 64-bit integer ${raw} at flat index ${at + i} is beyond ±(2^53 − 1) and has no exact JS number`);
-    }
-    const v = Number(raw);
+    const v = exactNumber(values[i], path, what, at + i);
     out[at + i] = fills.includes(v) ? Number.NaN : v * scale + offset;
   }
 }

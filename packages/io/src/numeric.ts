@@ -21,9 +21,28 @@ export function isNumericArray(value: unknown): value is NumericArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof Uint8ClampedArray);
 }
 
+/** The largest magnitude a 64-bit integer may have to be represented exactly by a JS number. */
+const SAFE_INTEGER_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
- * Copies `values` into a new `Float64Array`. 64-bit integers must fit a JS number exactly
- * (|v| ≤ 2^53 − 1, `Number.MAX_SAFE_INTEGER`); a larger one is an error rather than a silent rounding.
+ * One value read from a file as a JS number; 64-bit integers must fit exactly
+ * (|v| ≤ 2^53 − 1, `Number.MAX_SAFE_INTEGER`): a larger one is an error, not a silent rounding.
+ *
+ * @param index - its flat index in the whole variable, for the error message.
+ * @throws {@link InputFileError} when a 64-bit integer is beyond ±(2^53 − 1).
+ * @example
+ * exactNumber(2n ** 40n, 'a.nc', 'variable "data"', 0); // 1099511627776
+ */
+export function exactNumber(value: number | bigint, file: string, what: string, index: number): number {
+  if (typeof value === 'number') return value;
+  if (value > SAFE_INTEGER_LIMIT || value < -SAFE_INTEGER_LIMIT) {
+    throw new InputFileError(file, `${what}: 64-bit integer ${value} at flat index ${index} is beyond ±(2^53 − 1) and has no exact JS number`);
+  }
+  return Number(value);
+}
+
+/**
+ * Copies `values` into a new `Float64Array`, converting 64-bit integers with {@link exactNumber}.
  *
  * @param values - numbers as read from a file.
  * @param file - the file they came from, for the error message.
@@ -35,13 +54,6 @@ export function isNumericArray(value: unknown): value is NumericArray {
 export function toFloat64Array(values: NumericArray, file: string, what: string): Float64Array {
   if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) return new Float64Array(values);
   const out = new Float64Array(values.length);
-  const limit = BigInt(Number.MAX_SAFE_INTEGER);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v > limit || v < -limit) {
-      throw new InputFileError(file, `${what}: 64-bit integer ${v} at flat index ${i} is beyond ±(2^53 − 1) and has no exact JS number`);
-    }
-    out[i] = Number(v);
-  }
+  for (let i = 0; i < values.length; i++) out[i] = exactNumber(values[i], file, what, i);
   return out;
 }
