@@ -31,28 +31,22 @@ function valueInfo(name: string, dims: string[], precision: KernelPrecision) {
   });
 }
 
-/**
- * Serialises a one-node `Gemm` graph computing `Y = op(A)·op(B)`, or `Y = op(A)·op(B) + C` when
- * accumulating, with symbolic shapes.
- */
-function gemmGraph(transA: boolean, transB: boolean, accumulate: boolean, precision: KernelPrecision): Uint8Array {
-  const { INT, FLOAT } = onnx.AttributeProto.AttributeType;
+/** Serialises a one-node `Gemm` graph computing `Y = op(A)·op(B)` with symbolic shapes. */
+function gemmGraph(transA: boolean, transB: boolean, precision: KernelPrecision): Uint8Array {
+  const { INT } = onnx.AttributeProto.AttributeType;
   const node = onnx.NodeProto.create({
     opType: 'Gemm',
-    input: accumulate ? ['A', 'B', 'C'] : ['A', 'B'],
+    input: ['A', 'B'],
     output: ['Y'],
     attribute: [
       onnx.AttributeProto.create({ name: 'transA', i: transA ? 1 : 0, type: INT }),
       onnx.AttributeProto.create({ name: 'transB', i: transB ? 1 : 0, type: INT }),
-      onnx.AttributeProto.create({ name: 'beta', f: 1, type: FLOAT }),
     ],
   });
-  const inputs = [valueInfo('A', transA ? ['k', 'm'] : ['m', 'k'], precision), valueInfo('B', transB ? ['n', 'k'] : ['k', 'n'], precision)];
-  if (accumulate) inputs.push(valueInfo('C', ['m', 'n'], precision));
   const graph = onnx.GraphProto.create({
     name: 'vvs_gemm',
     node: [node],
-    input: inputs,
+    input: [valueInfo('A', transA ? ['k', 'm'] : ['m', 'k'], precision), valueInfo('B', transB ? ['n', 'k'] : ['k', 'n'], precision)],
     output: [valueInfo('Y', ['m', 'n'], precision)],
   });
   const model = onnx.ModelProto.create({
@@ -66,11 +60,11 @@ function gemmGraph(transA: boolean, transB: boolean, accumulate: boolean, precis
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
-function gemmSession(transA: boolean, transB: boolean, accumulate: boolean, precision: KernelPrecision): Promise<ort.InferenceSession> {
-  const key = `${transA}:${transB}:${accumulate}:${precision}`;
+function gemmSession(transA: boolean, transB: boolean, precision: KernelPrecision): Promise<ort.InferenceSession> {
+  const key = `${transA}:${transB}:${precision}`;
   let session = sessions.get(key);
   if (!session) {
-    session = ort.InferenceSession.create(gemmGraph(transA, transB, accumulate, precision), {
+    session = ort.InferenceSession.create(gemmGraph(transA, transB, precision), {
       intraOpNumThreads: availableParallelism(),
       graphOptimizationLevel: 'disabled',
       // Outputs are written into caller-owned buffers; an arena would only pin freed scratch memory.
@@ -90,27 +84,25 @@ export interface GemmOperand<T extends Float32Array | Float64Array> {
 }
 
 /**
- * `out = op(A)·op(B)`, or `out += op(A)·op(B)` with `accumulate`, on onnxruntime's CPU provider
- * (row-major, m×n). `A` and `B` may be the same buffer (a Gram matrix `A·Aᵀ` reads it once).
- *
- * Accumulation binds `out` as both Gemm's `C` input and its output, so a running sum needs no
- * second m×n buffer; onnxruntime's CPU Gemm copies C into Y before the product, which is a no-op
- * when they alias (checked by the linalg tests).
+ * `out = op(A)·op(B)` on onnxruntime's CPU provider (row-major, m×n). `A` and `B` may share a
+ * buffer (a Gram matrix `A·Aᵀ` reads it once). onnxruntime computes into temporaries of about twice
+ * the output's size before filling `out`, so callers keep outputs modest (see `centeredGram`).
  */
 export async function runGemm<T extends Float32Array | Float64Array>(
   a: GemmOperand<T>,
   b: GemmOperand<T>,
   out: T,
-  { transA = false, transB = false, accumulate = false }: { transA?: boolean; transB?: boolean; accumulate?: boolean } = {},
+  { transA = false, transB = false }: { transA?: boolean; transB?: boolean } = {},
 ): Promise<void> {
   const precision: KernelPrecision = a.data instanceof Float32Array ? 'float32' : 'float64';
   const m = transA ? a.cols : a.rows;
   const n = transB ? b.rows : b.cols;
-  const session = await gemmSession(transA, transB, accumulate, precision);
-  const feeds: Record<string, ort.Tensor> = {
-    A: new ort.Tensor(precision, a.data, [a.rows, a.cols]),
-    B: new ort.Tensor(precision, b.data, [b.rows, b.cols]),
-  };
-  if (accumulate) feeds.C = new ort.Tensor(precision, out, [m, n]);
-  await session.run(feeds, { Y: new ort.Tensor(precision, out, [m, n]) });
+  const session = await gemmSession(transA, transB, precision);
+  await session.run(
+    {
+      A: new ort.Tensor(precision, a.data, [a.rows, a.cols]),
+      B: new ort.Tensor(precision, b.data, [b.rows, b.cols]),
+    },
+    { Y: new ort.Tensor(precision, out, [m, n]) },
+  );
 }

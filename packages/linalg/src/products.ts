@@ -3,7 +3,7 @@
  * the measurements behind that choice); products too small to repay a native call run in JavaScript.
  */
 import { columnMeans, matrix, type Matrix, type MatrixLike } from './matrix.ts';
-import { runGemm } from './onnx-kernels.ts';
+import { runGemm, type GemmOperand } from './onnx-kernels.ts';
 
 /**
  * Multiply–adds below which a product runs in JavaScript: a native call costs roughly 20–50 µs of
@@ -13,6 +13,12 @@ const NATIVE_THRESHOLD = 1e5;
 
 /** Bytes of float64 scratch per column block of {@link centeredGram} (bounds its extra memory). */
 const GRAM_BLOCK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Rows per native product in {@link centeredGram}: small enough that onnxruntime's output-sized
+ * temporaries stay a few MiB, large enough that each call is an efficient GEMM.
+ */
+const GRAM_PANEL_ROWS = 400;
 
 /**
  * `op(A)·op(B)` in float64, where `op` transposes when asked (BLAS `dgemm` semantics).
@@ -99,10 +105,14 @@ export function matvec(a: Matrix, x: ArrayLike<number>, out = new Float64Array(a
  * The Gram matrix `Xc·Xcᵀ` of the column-centred rows, `Xc = X − 1·x̄ᵀ` (a linear kernel matrix).
  *
  * `X` may be float32 (as activations are stored) and is never copied whole: columns are centred and
- * widened to float64 one block at a time and their products summed into the result by the native
- * GEMM, so the extra memory is one block of columns.
- * Centring before the product keeps the float64 sums well conditioned even for all-positive (ReLU)
- * features, whose uncentred Gram entries would dwarf the centred ones.
+ * widened to float64 one block at a time. Centring before the product keeps the float64 sums well
+ * conditioned even for all-positive (ReLU) features, whose uncentred Gram entries would dwarf the
+ * centred ones.
+ *
+ * Each block's product is taken in panels of rows, and only on and above the diagonal (the rest
+ * is mirrored at the end): half the arithmetic of a full product, and small native outputs —
+ * onnxruntime holds about two output-sized temporaries per call, which for one n×n output would
+ * cost more memory than the Gram matrix itself.
  *
  * @example
  * const { gram, mean } = await centeredGram({ rows: 3, cols: 2, data: new Float32Array([1, 2, 3, 4, 5, 6]) });
@@ -116,8 +126,10 @@ export async function centeredGram(
   const p = x.cols;
   const mean = columnMeans(x);
   const gram = matrix(n, n);
+  const g = gram.data;
   const width = Math.max(1, Math.min(p, Math.floor(blockBytes / (8 * Math.max(n, 1)))));
   const block = new Float64Array(n * width);
+  const panel = new Float64Array(Math.min(GRAM_PANEL_ROWS, n) * n);
   for (let j0 = 0; j0 < p; j0 += width) {
     const w = Math.min(width, p - j0);
     const a = w === width ? block : block.subarray(0, n * w);
@@ -126,21 +138,34 @@ export async function centeredGram(
       const dst = i * w;
       for (let j = 0; j < w; j++) a[dst + j] = x.data[src + j] - mean[j0 + j];
     }
-    const operand = { data: a, rows: n, cols: w };
-    if (n * n * w >= NATIVE_THRESHOLD) {
-      await runGemm(operand, operand, gram.data, { transB: true, accumulate: true });
-    } else {
-      const g = gram.data;
-      for (let r = 0; r < n; r++) {
-        for (let c = r; c < n; c++) {
-          let s = 0;
-          for (let j = 0; j < w; j++) s += a[r * w + j] * a[c * w + j];
-          g[r * n + c] += s;
-          if (c !== r) g[c * n + r] += s;
-        }
+    for (let r0 = 0; r0 < n; r0 += GRAM_PANEL_ROWS) {
+      const rows = Math.min(GRAM_PANEL_ROWS, n - r0);
+      const cols = n - r0;
+      // Rows r0.. of the block times rows r0.. of the block: G[r0 + a, r0 + b] for b ≥ 0.
+      const top = { data: a.subarray(r0 * w, (r0 + rows) * w), rows, cols: w };
+      const rest = { data: a.subarray(r0 * w), rows: cols, cols: w };
+      const out = panel.subarray(0, rows * cols);
+      if (rows * cols * w >= NATIVE_THRESHOLD) await runGemm(top, rest, out, { transB: true });
+      else productTransB(top, rest, out);
+      for (let r = 0; r < rows; r++) {
+        const dst = (r0 + r) * n + r0;
+        const src = r * cols;
+        for (let c = r; c < cols; c++) g[dst + c] += out[src + c];
       }
     }
     onProgress?.(j0 + w, p);
   }
+  for (let r = 0; r < n; r++) for (let c = r + 1; c < n; c++) g[c * n + r] = g[r * n + c];
   return { gram, mean };
+}
+
+/** `out = A·Bᵀ` in JavaScript, for panels too small for a native call. */
+function productTransB(a: GemmOperand<Float64Array>, b: GemmOperand<Float64Array>, out: Float64Array): void {
+  for (let r = 0; r < a.rows; r++) {
+    for (let c = 0; c < b.rows; c++) {
+      let s = 0;
+      for (let j = 0; j < a.cols; j++) s += a.data[r * a.cols + j] * b.data[c * b.cols + j];
+      out[r * b.rows + c] = s;
+    }
+  }
 }

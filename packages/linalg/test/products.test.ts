@@ -66,6 +66,14 @@ describe('centeredGram', () => {
     expectAllClose((await centeredGram(f32)).gram.data, reference.data, { atol: 1e-5 }, 'float32 input');
   });
 
+  it('fills both triangles when the rows span several panels', async () => {
+    const x = filled(900, 30, 5); // panels of 400, 400 and 100 rows
+    const mean = new Float64Array(30);
+    for (let i = 0; i < 900; i++) for (let j = 0; j < 30; j++) mean[j] += x.data[i * 30 + j] / 900;
+    const xc = matrix(900, 30, x.data.map((v, t) => v - mean[t % 30]));
+    expectAllClose((await centeredGram(x, { blockBytes: 900 * 8 * 7 })).gram.data, naive(xc, transpose(xc)).data, { atol: 1e-12 }, 'gram');
+  });
+
   it('a tiny problem (JavaScript path) gives the documented example', async () => {
     const { gram, mean } = await centeredGram({ rows: 3, cols: 2, data: new Float32Array([1, 2, 3, 4, 5, 6]) });
     expect(Array.from(mean)).toEqual([3, 4]);

@@ -4,7 +4,7 @@
  * half, average each half per stimulus, correlate the halves per neuroid, correct the split-half
  * correlation with Spearman–Brown, and take the median over neuroids; repeat over 10 splits.
  */
-import type { MatrixLike } from '@vvs/linalg';
+import type { Matrix, MatrixLike } from '@vvs/linalg';
 import { shuffleSplit } from '../split/shuffle-split.ts';
 import { compareCodePoints } from '../split/unique-labels.ts';
 import { pearsonColumns, spearmanBrown } from '../stats/correlation.ts';
@@ -69,14 +69,15 @@ export function internalConsistency(
   }
   const position = new Map(repetitionValues.map((v, i) => [v, i] as const));
   const repIndex = Int32Array.from(repetition, (v) => position.get(v)!);
+  let halves: Matrix | undefined; // reused: one stimuli × neuroids pair of halves at a time
   const splits = shuffleSplit(repetitionValues.length, { nSplits, trainSize, randomState }).map((split) => {
     // One pass averages both halves: rows of the second half go to groups nStimuli..2·nStimuli−1.
     const inSecondHalf = new Uint8Array(repetitionValues.length);
     for (const i of split.test) inSecondHalf[i] = 1;
     const halfGroup = Int32Array.from(stimulus, (s, row) => s + nStimuli * inSecondHalf[repIndex[row]]);
-    const halves = meanByGroup(responses, halfGroup, 2 * nStimuli);
-    const q = halves.cols;
-    const half = (h: number) => ({ rows: nStimuli, cols: q, data: halves.data.subarray(h * nStimuli * q, (h + 1) * nStimuli * q) });
+    const both = (halves = meanByGroup(responses, halfGroup, 2 * nStimuli, halves));
+    const q = both.cols;
+    const half = (h: number) => ({ rows: nStimuli, cols: q, data: both.data.subarray(h * nStimuli * q, (h + 1) * nStimuli * q) });
     const perNeuroidR = pearsonColumns(half(0), half(1));
     const perNeuroidSpearmanBrown = perNeuroidR.map((r) => spearmanBrown(r));
     return {

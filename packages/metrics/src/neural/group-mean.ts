@@ -9,36 +9,39 @@ import { matrix, type Matrix, type MatrixLike } from '@vvs/linalg';
  * `skipna=True`); a group with no valid entry in a column gets NaN there.
  *
  * @param group group index (0 ≤ g < nGroups) of each row.
+ * @param out nGroups × cols matrix to write into (reused across calls), else a new one.
  * @example
  * // rows 0 and 2 belong to stimulus 0, row 1 to stimulus 1
  * meanByGroup(matrix(3, 1, [1, 5, 3]), Int32Array.of(0, 1, 0), 2); // [[2], [5]]
  */
-export function meanByGroup(values: MatrixLike, group: ArrayLike<number>, nGroups: number): Matrix {
+export function meanByGroup(values: MatrixLike, group: ArrayLike<number>, nGroups: number, out?: Matrix): Matrix {
   if (group.length !== values.rows) {
     throw new RangeError(`meanByGroup: ${group.length} group indices for ${values.rows} rows`);
   }
   const q = values.cols;
-  const sums = matrix(nGroups, q);
+  if (out && (out.rows !== nGroups || out.cols !== q)) throw new RangeError(`meanByGroup: out is ${out.rows}×${out.cols}, expected ${nGroups}×${q}`);
+  const sums = out ?? matrix(nGroups, q);
+  sums.data.fill(0);
   const src = values.data;
   let hasNaN = false;
   for (let i = 0; i < src.length && !hasNaN; i++) hasNaN = src[i] !== src[i];
   // Without NaN every column of a group has the same count, so one counter per group suffices.
   const counts = new Float64Array(hasNaN ? nGroups * q : nGroups);
-  const out = sums.data;
+  const means = sums.data;
   for (let i = 0; i < values.rows; i++) {
     const g = group[i];
     if (!(g >= 0 && g < nGroups)) throw new RangeError(`meanByGroup: row ${i} has group ${g}, outside 0..${nGroups - 1}`);
     const off = i * q;
     const dst = g * q;
     if (!hasNaN) {
-      for (let j = 0; j < q; j++) out[dst + j] += src[off + j];
+      for (let j = 0; j < q; j++) means[dst + j] += src[off + j];
       counts[g] += 1;
       continue;
     }
     for (let j = 0; j < q; j++) {
       const v = src[off + j];
       if (Number.isNaN(v)) continue;
-      out[dst + j] += v;
+      means[dst + j] += v;
       counts[dst + j] += 1;
     }
   }
@@ -46,7 +49,7 @@ export function meanByGroup(values: MatrixLike, group: ArrayLike<number>, nGroup
     for (let j = 0; j < q; j++) {
       const t = g * q + j;
       const count = hasNaN ? counts[t] : counts[g];
-      out[t] = count > 0 ? out[t] / count : Number.NaN;
+      means[t] = count > 0 ? means[t] / count : Number.NaN;
     }
   }
   return sums;

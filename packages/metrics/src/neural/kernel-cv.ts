@@ -4,9 +4,9 @@
  * serves all of them. Each split's kernels are cut from it and re-centred on that split's training
  * mean, and PLS runs in kernel form (`pls-kernel.ts`).
  *
- * The splits' PLS iterations run in lock step: at every component each split needs one kernel
- * product `K·t`, and all ten are answered by a single product of the Gram matrix with a block of
- * ten vectors — one pass over the n×n matrix instead of ten.
+ * The splits' PLS iterations run in lock step, a few splits at a time: at every component each
+ * split needs one kernel product `K·t`, and all of a group's are answered by a single product of
+ * the Gram matrix with a block of vectors — one pass over the n×n matrix instead of one per split.
  */
 import { addToRows, centeredGram, columnMeans, matmul, matrix, takeRows, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { kernelPlsSteps, predictKernelPls, type KernelPlsFit, type KernelPlsProducts } from '../regression/pls-kernel.ts';
@@ -48,19 +48,51 @@ export async function kernelCrossValidatedPredictions(
     return out;
   }
 
-  const total = splits.length + nComponents;
-  const runs = [];
-  for (const { train, test } of splits) {
-    const steps = kernelPlsSteps(await kernelProducts(gram, train, takeRows(targets, train)), { nComponents });
-    runs.push({ train, test, steps, request: steps.next() as IteratorResult<Float64Array, KernelPlsFit> });
-    onProgress?.(runs.length, total);
+  // Splits are fitted in groups: each split in flight holds two n×q blocks and its deflations, so
+  // the group size bounds memory, while each component of a group costs one pass over the Gram matrix.
+  const groups = Math.ceil(splits.length / LOCKSTEP_SPLITS);
+  const total = splits.length + groups * nComponents;
+  let done = 0;
+  const report = () => onProgress?.(++done, total);
+  const out: Matrix[] = [];
+  for (let g0 = 0; g0 < splits.length; g0 += LOCKSTEP_SPLITS) {
+    const group = splits.slice(g0, g0 + LOCKSTEP_SPLITS);
+    const fits = await lockstepKernelPls(gram, targets, group, nComponents, buffers, report);
+    for (let s = 0; s < group.length; s++) {
+      const { train, test } = group[s];
+      const crossKernel = (buffers.crossKernel = centredKernel(gram, test, train, trainRowMeans(gram, train), buffers.crossKernel));
+      out.push(await predictKernelPls(fits[s], crossKernel));
+      report();
+    }
   }
-  // Lock step: gather every pending score vector t (centred, zero outside its training rows), one
-  // product with the Gram matrix, and hand each split K·t = H·G[I,I]·H·t back.
+  return out;
+}
+
+/** Splits whose PLS iterations advance together (see {@link kernelCrossValidatedPredictions}). */
+const LOCKSTEP_SPLITS = 5;
+
+/**
+ * Fits kernel PLS for several splits in lock step: gather every pending score vector t (centred,
+ * zero outside its training rows), one product with the Gram matrix, and hand each split
+ * K·t = H·G[I,I]·H·t back.
+ */
+async function lockstepKernelPls(
+  gram: Matrix,
+  targets: Matrix,
+  splits: SortedSplit[],
+  nComponents: number,
+  buffers: SplitKernelBuffers,
+  report: () => void,
+): Promise<KernelPlsFit[]> {
+  const runs = [];
+  for (const { train } of splits) {
+    const steps = kernelPlsSteps(await kernelProducts(gram, train, targets, buffers), { nComponents });
+    runs.push({ train, steps, request: steps.next() as IteratorResult<Float64Array, KernelPlsFit> });
+  }
   const S = runs.length;
   const N = gram.rows;
   const block = matrix(N, S);
-  for (let component = 0; runs.some((r) => !r.request.done); component++) {
+  while (runs.some((r) => !r.request.done)) {
     block.data.fill(0);
     runs.forEach((run, s) => {
       if (run.request.done) return;
@@ -77,14 +109,9 @@ export async function kernelCrossValidatedPredictions(
       for (let i = 0; i < kt.length; i++) kt[i] -= shift;
       run.request = run.steps.next(kt);
     });
-    onProgress?.(splits.length + component + 1, total);
+    report();
   }
-  const out: Matrix[] = [];
-  for (const run of runs) {
-    const crossKernel = (buffers.crossKernel = centredKernel(gram, run.test, run.train, trainRowMeans(gram, run.train), buffers.crossKernel));
-    out.push(await predictKernelPls(run.request.value as KernelPlsFit, crossKernel));
-  }
-  return out;
+  return runs.map((run) => run.request.value as KernelPlsFit);
 }
 
 /**
@@ -92,14 +119,16 @@ export async function kernelCrossValidatedPredictions(
  * without cutting that n×n kernel out: `K·Yc = H·G[I,I]·H·Yc = H·(G·Ŷ)[I]`, where Ŷ is Yc placed in
  * the training rows (zero elsewhere) and H subtracts column means over the training rows.
  */
-async function kernelProducts(gram: Matrix, train: Int32Array, yTrain: Matrix): Promise<KernelPlsProducts> {
-  const yMean = columnMeans(yTrain);
-  const yCentered = centerColumns(yTrain, yMean);
+async function kernelProducts(gram: Matrix, train: Int32Array, targets: Matrix, buffers: SplitKernelBuffers): Promise<KernelPlsProducts> {
+  const yCentered = takeRows(targets, train);
+  const yMean = columnMeans(yCentered);
+  centerColumns(yCentered, yMean, { inPlace: true });
   const q = yCentered.cols;
-  const placed = matrix(gram.rows, q);
+  const placed = (buffers.placedTargets ??= matrix(gram.rows, q));
+  placed.data.fill(0);
   train.forEach((row, i) => placed.data.set(yCentered.data.subarray(i * q, (i + 1) * q), row * q));
-  const restricted = takeRows(await matmul(gram, placed), train);
-  const kernelY = centerColumns(restricted, columnMeans(restricted));
+  const kernelY = takeRows(await matmul(gram, placed), train);
+  centerColumns(kernelY, columnMeans(kernelY), { inPlace: true });
   return { yMean, yCentered, kernelY, yKernelY: await matmul(yCentered, kernelY, { transA: true }) };
 }
 
@@ -110,10 +139,12 @@ async function kernelRidge(trainKernel: Matrix, crossKernel: Matrix, yTrain: Mat
   return addToRows(await matmul(crossKernel, dualCoef), yMean);
 }
 
-/** Reusable outputs of {@link splitKernels}: pass the same object for every split. */
+/** Scratch matrices reused from split to split (pass the same object for every split). */
 export interface SplitKernelBuffers {
   trainKernel?: Matrix;
   crossKernel?: Matrix;
+  /** Centred training targets placed in their rows of an all-stimuli matrix (zero elsewhere). */
+  placedTargets?: Matrix;
 }
 
 /**

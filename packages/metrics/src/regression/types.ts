@@ -68,16 +68,17 @@ export function checkPredictInput(X: Matrix, nFeatures: number, who: string): vo
 }
 
 /**
- * A copy of `m` with `means[j]` subtracted from column j (numpy's `m - means`, broadcasting over rows).
+ * `m` with `means[j]` subtracted from column j (numpy's `m - means`, broadcasting over rows): a copy,
+ * or `m` itself changed in place when `inPlace` (for large temporaries nobody else holds).
  *
  * @example
  * centerColumns(X, columnMeans(X)); // column means become zero (to rounding)
  */
-export function centerColumns(m: Matrix, means: Float64Array): Matrix {
+export function centerColumns(m: Matrix, means: Float64Array, { inPlace = false }: { inPlace?: boolean } = {}): Matrix {
   if (means.length !== m.cols) {
     throw new RangeError(`centerColumns: ${means.length} means for ${m.cols} columns`);
   }
-  const out = matrix(m.rows, m.cols, m.data);
+  const out = inPlace ? m : matrix(m.rows, m.cols, m.data);
   const d = out.data;
   const c = m.cols;
   for (let i = 0; i < m.rows; i++) {
