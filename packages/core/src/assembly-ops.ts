@@ -3,8 +3,9 @@
  * key, collapsing time bins, averaging repetitions per stimulus, and aligning features to recordings.
  */
 import { compareCodePoints, meanByGroup } from '@vvs/metrics';
-import type { Matrix, MatrixLike } from '@vvs/linalg';
+import { inMemorySource, selectRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import type { Assembly, Coordinate } from './contracts/assembly.ts';
+import { isLazyFeatures, type LazyFeatures } from './contracts/features.ts';
 import { InputError } from './errors.ts';
 
 /**
@@ -186,22 +187,24 @@ export function perStimulus(a: Assembly, name: string, average: StimulusAverage)
 }
 
 /**
- * Rows of a features assembly reordered to `stimulusIds` (the recording's sorted stimuli), whatever
- * order the features file lists them in. Features keyed by file path (`stimulus_path`, as old
- * model-tools activations are) also match a recording's id equal to the path's file name without
- * extension.
+ * Features as a {@link FeatureSource} whose rows follow `stimulusIds` (the recording's sorted
+ * stimuli), whatever order the features list them in; nothing is copied. Features keyed by file path
+ * (`stimulus_path`, as old model-tools activations are) also match a recording's id equal to the
+ * path's file name without extension.
  *
  * @throws InputError listing a few recording stimuli that the features lack, or duplicated feature rows.
+ * @example
+ * const x = alignFeatures(features, averageRepetitions(recording).stimulusIds);
  */
-export function alignFeatures(features: Assembly, stimulusIds: readonly string[]): MatrixLike {
-  const key = stimulusKey(features);
-  const keys = coordinate(features, key).values.map(String);
-  const matrixView = asMatrix(features, features.coords[key].dim);
+export function alignFeatures(features: Assembly | LazyFeatures, stimulusIds: readonly string[]): FeatureSource {
+  const lazy = isLazyFeatures(features);
+  const origin = lazy ? features.origin : assemblySource(features);
+  const key = lazy ? 'stimulus_id' : stimulusKey(features);
+  const keys = lazy ? features.stimulusIds : coordinate(features, key).values.map(String);
+  const source = lazy ? features.source : inMemorySource(asMatrix(features, features.coords[key].dim));
   const row = new Map<string, number>();
   keys.forEach((k, i) => {
-    if (row.has(k)) {
-      throw new InputError(`${assemblySource(features)}: stimulus '${k}' appears in more than one feature row`, { file: assemblySource(features), field: key });
-    }
+    if (row.has(k)) throw new InputError(`${origin}: stimulus '${k}' appears in more than one feature row`, { file: origin, field: key });
     row.set(k, i);
   });
   if (key === 'stimulus_path' && !stimulusIds.some((id) => row.has(id))) {
@@ -211,20 +214,42 @@ export function alignFeatures(features: Assembly, stimulusIds: readonly string[]
   if (missing.length) {
     const shown = missing.slice(0, 5).map((m) => `'${m}'`).join(', ');
     throw new InputError(
-      `${assemblySource(features)}: ${missing.length} of ${stimulusIds.length} recorded stimuli have no features (${shown}${missing.length > 5 ? ', …' : ''})`,
-      { file: assemblySource(features), field: key },
+      `${origin}: ${missing.length} of ${stimulusIds.length} recorded stimuli have no features (${shown}${missing.length > 5 ? ', …' : ''})`,
+      { file: origin, field: key },
     );
   }
-  const cols = matrixView.cols;
-  const Out = matrixView.data instanceof Float32Array ? Float32Array : Float64Array;
-  const identity = stimulusIds.length === keys.length && stimulusIds.every((id, i) => row.get(id) === i);
-  if (identity) return matrixView;
-  const data = new Out(stimulusIds.length * cols);
-  stimulusIds.forEach((id, i) => {
-    const src = row.get(id)! * cols;
-    data.set(matrixView.data.subarray(src, src + cols), i * cols);
+  const order = Int32Array.from(stimulusIds, (id) => row.get(id)!);
+  const identity = order.length === source.rows && order.every((r, i) => r === i);
+  return identity ? source : selectRows(source, order);
+}
+
+/**
+ * The error for a feature value that is NaN or infinite, worded the same wherever it is found
+ * (in memory here, or while `@vvs/io` streams a file).
+ *
+ * @example
+ * throw nonFiniteFeatureError('layer4.npy', 'im0042', Number.NaN, 17);
+ */
+export function nonFiniteFeatureError(origin: string, stimulusId: string, value: number, column: number): InputError {
+  return new InputError(`${origin}: features of stimulus '${stimulusId}' contain ${value} (column ${column}); features must be finite`, {
+    file: origin,
   });
-  return { rows: stimulusIds.length, cols, data };
+}
+
+/**
+ * Checks that an in-memory features assembly holds only finite values.
+ *
+ * @throws InputError ({@link nonFiniteFeatureError}) naming the first offending stimulus and column.
+ */
+export function checkFiniteFeatures(features: Assembly): void {
+  const key = stimulusKey(features);
+  const { data, cols } = asMatrix(features, features.coords[key].dim);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = Math.floor(i / cols);
+      throw nonFiniteFeatureError(assemblySource(features), String(features.coords[key].values[row]), data[i], i - row * cols);
+    }
+  }
 }
 
 function basenameWithoutExtension(path: string): string {

@@ -1,5 +1,7 @@
 // Contracts: what models, benchmarks and metrics look like to each other.
 export type { Assembly, Coordinate } from './contracts/assembly.ts';
+export { isLazyFeatures } from './contracts/features.ts';
+export type { LazyFeatures } from './contracts/features.ts';
 export { REGIONS, BENCHMARK_TARGETS, isRegion, isBenchmarkTarget } from './contracts/region.ts';
 export type { Region, BenchmarkTarget } from './contracts/region.ts';
 export type { StimulusRow, StimulusSet } from './contracts/stimulus-set.ts';
@@ -43,6 +45,8 @@ export {
   averageRepetitions,
   perStimulus,
   alignFeatures,
+  checkFiniteFeatures,
+  nonFiniteFeatureError,
 } from './assembly-ops.ts';
 export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
 export { scoreFeatures, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';

@@ -2,11 +2,12 @@
  * One entry point for the feature files a researcher brings: a Brain-Score activations netCDF, or a
  * NumPy matrix with a sidecar list of stimulus ids.
  */
-import type { Assembly } from '@vvs/core';
+import type { Assembly, LazyFeatures } from '@vvs/core';
 import { extname } from 'node:path';
 import { InputFileError } from './errors.ts';
 import { readNetcdfAssembly } from './netcdf-read.ts';
-import { readNpy } from './npy.ts';
+import { readNpy, readNpyLayout } from './npy.ts';
+import { npyFeatureSource } from './npy-source.ts';
 import { readStimulusIds } from './stimulus-ids.ts';
 
 /** Extensions read as netCDF-4/HDF5. */
@@ -58,9 +59,7 @@ export async function readFeatures(path: string, options: ReadFeaturesOptions = 
   }
   const ids = readStimulusIds(stimulusIdsPath);
   const rows = shape[0];
-  if (ids.length !== rows) {
-    throw new InputFileError(path, `has ${rows} rows but ${stimulusIdsPath} lists ${ids.length} stimulus ids; they must match one to one`);
-  }
+  checkRowCount(path, rows, stimulusIdsPath, ids.length);
   const features = shape.slice(1).reduce((n, d) => n * d, 1);
   return {
     dims: ['presentation', 'neuroid'],
@@ -72,4 +71,31 @@ export async function readFeatures(path: string, options: ReadFeaturesOptions = 
     },
     attrs: { source_file: path, stimulus_ids_file: stimulusIdsPath },
   };
+}
+
+/**
+ * Opens model features for scoring: a `.npy` float32/float64 matrix in C order stays on disk and is
+ * read on demand ({@link LazyFeatures}: memory does not grow with the feature count); any other
+ * file (`.nc` activations, integer or Fortran-order `.npy`) is read whole with {@link readFeatures}.
+ *
+ * @throws {@link InputFileError} as {@link readFeatures} does.
+ * @example
+ * const features = await openFeatures('layer4.npy', { stimulusIdsPath: 'ids.txt' });
+ * const score = await scoreFeatures(features, recording);
+ */
+export async function openFeatures(path: string, options: ReadFeaturesOptions = {}): Promise<Assembly | LazyFeatures> {
+  const { stimulusIdsPath } = options;
+  if (extname(path).toLowerCase() !== '.npy' || stimulusIdsPath === undefined) return readFeatures(path, options);
+  const layout = readNpyLayout(path);
+  const streamable = !layout.fortranOrder && (layout.ArrayType === Float32Array || layout.ArrayType === Float64Array) && layout.shape.length >= 2;
+  if (!streamable) return readFeatures(path, options);
+  const stimulusIds = readStimulusIds(stimulusIdsPath);
+  checkRowCount(path, layout.shape[0], stimulusIdsPath, stimulusIds.length);
+  return { stimulusIds, source: npyFeatureSource(path, layout, stimulusIds), origin: path };
+}
+
+function checkRowCount(path: string, rows: number, stimulusIdsPath: string, ids: number): void {
+  if (ids !== rows) {
+    throw new InputFileError(path, `has ${rows} rows but ${stimulusIdsPath} lists ${ids} stimulus ids; they must match one to one`);
+  }
 }

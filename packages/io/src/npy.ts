@@ -10,7 +10,7 @@
 import { endianness } from 'node:os';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputFileError } from './errors.ts';
-import { readInputFile, writeAtomically } from './files.ts';
+import { inputFileSize, readInputBytes, readInputFile, writeAtomically } from './files.ts';
 import { toFloat64Array, type NumericArray } from './numeric.ts';
 
 /** The magic string every `.npy` file starts with. */
@@ -29,7 +29,7 @@ const NPY_ALIGNMENT = 64;
 const NPY_V1_MAX_HEADER = 0xffff;
 
 /** A typed-array constructor, as used to view or allocate the values of one dtype. */
-type NumericArrayConstructor = {
+export type NumericArrayConstructor = {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray;
   new (length: number): NumericArray;
   readonly BYTES_PER_ELEMENT: number;
@@ -168,33 +168,9 @@ function fortranToC<T extends Float32Array | Float64Array>(src: T, shape: readon
  */
 export function readNpy(path: string): NpyArray {
   const buffer = readInputFile(path);
-  if (buffer.subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
-    throw new InputFileError(path, 'is a ZIP archive (a .npz from numpy.savez?); save a single array with numpy.save');
-  }
-  if (buffer.length < NPY_LENGTH_OFFSET + 2 || !buffer.subarray(0, NPY_MAGIC.length).equals(NPY_MAGIC)) {
-    throw new InputFileError(path, 'not a NumPy .npy file (it does not start with the magic string \\x93NUMPY)');
-  }
-  const major = buffer[NPY_MAGIC.length];
-  if (major < 1 || major > 3) throw new InputFileError(path, `unsupported .npy format version ${major}.${buffer[NPY_MAGIC.length + 1]}`);
-  const headerStart = NPY_LENGTH_OFFSET + (major === 1 ? 2 : 4);
-  if (headerStart > buffer.length) throw new InputFileError(path, 'truncated .npy file (it ends inside the header)');
-  const headerLength = major === 1 ? buffer.readUInt16LE(NPY_LENGTH_OFFSET) : buffer.readUInt32LE(NPY_LENGTH_OFFSET);
-  const dataOffset = headerStart + headerLength;
-  if (dataOffset > buffer.length) throw new InputFileError(path, 'truncated .npy file (it ends inside the header)');
-  const header = buffer.toString(major === 3 ? 'utf8' : 'latin1', headerStart, dataOffset);
-  const { descr, fortranOrder, shape } = parseHeader(path, header);
-
-  const dtype = normalizeDescr(descr);
-  const ArrayType = DTYPES[dtype];
-  if (ArrayType === undefined) {
-    const hint = descr.startsWith('>') ? ' (big-endian; convert with arr.astype(arr.dtype.newbyteorder("<")))' : '';
-    throw new InputFileError(path, `unsupported dtype '${descr}'${hint}; supported: ${Object.keys(DTYPES).join(', ')}`);
-  }
+  const { descr, fortranOrder, shape, dataOffset, ArrayType } = npyLayout(path, buffer, buffer.length);
   const count = sizeOf(shape);
   const byteLength = count * ArrayType.BYTES_PER_ELEMENT;
-  if (buffer.length - dataOffset < byteLength) {
-    throw new InputFileError(path, `truncated .npy file: shape (${shape.join(', ')}) of ${descr} needs ${byteLength} data bytes, the file has ${buffer.length - dataOffset}`);
-  }
   const start = buffer.byteOffset + dataOffset;
   const raw =
     start % ArrayType.BYTES_PER_ELEMENT === 0
@@ -203,6 +179,69 @@ export function readNpy(path: string): NpyArray {
   const values = raw instanceof Float32Array || raw instanceof Float64Array ? raw : toFloat64Array(raw, path, `dtype ${descr}`);
   const data = fortranOrder && shape.length > 1 ? fortranToC(values, shape) : values;
   return { shape, dtype: descr, data };
+}
+
+/** Where and how a `.npy` file stores its array. */
+export interface NpyLayout {
+  shape: number[];
+  /** NumPy's dtype string as written, e.g. `<f4`. */
+  descr: string;
+  fortranOrder: boolean;
+  /** Byte offset of the first value. */
+  dataOffset: number;
+  /** The typed array that holds one value of the dtype. */
+  ArrayType: NumericArrayConstructor;
+}
+
+/**
+ * The layout of the `.npy` file at `path`, from its header alone (the array is not read).
+ *
+ * @throws {@link InputFileError} as {@link readNpy} does for the header, and for a file too short
+ *   for its shape.
+ * @example
+ * readNpyLayout('features.npy').shape; // [3200, 25088]
+ */
+export function readNpyLayout(path: string): NpyLayout {
+  const size = inputFileSize(path);
+  const prefix = readInputBytes(path, 0, NPY_LENGTH_OFFSET + 4);
+  const lengthBytes = prefix[NPY_MAGIC.length] === 1 ? 2 : 4;
+  let headerLength = 0;
+  if (prefix.length >= NPY_LENGTH_OFFSET + lengthBytes) {
+    headerLength = lengthBytes === 2 ? prefix.readUInt16LE(NPY_LENGTH_OFFSET) : prefix.readUInt32LE(NPY_LENGTH_OFFSET);
+  }
+  // npyLayout checks the magic string and version on these bytes before trusting the length.
+  return npyLayout(path, readInputBytes(path, 0, NPY_LENGTH_OFFSET + lengthBytes + headerLength), size);
+}
+
+/** Parses and checks the header at the start of `bytes`, for a file of `fileSize` bytes. */
+function npyLayout(path: string, bytes: Buffer, fileSize: number): NpyLayout {
+  if (bytes.subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
+    throw new InputFileError(path, 'is a ZIP archive (a .npz from numpy.savez?); save a single array with numpy.save');
+  }
+  if (bytes.length < NPY_LENGTH_OFFSET + 2 || !bytes.subarray(0, NPY_MAGIC.length).equals(NPY_MAGIC)) {
+    throw new InputFileError(path, 'not a NumPy .npy file (it does not start with the magic string \\x93NUMPY)');
+  }
+  const major = bytes[NPY_MAGIC.length];
+  if (major < 1 || major > 3) throw new InputFileError(path, `unsupported .npy format version ${major}.${bytes[NPY_MAGIC.length + 1]}`);
+  const headerStart = NPY_LENGTH_OFFSET + (major === 1 ? 2 : 4);
+  if (headerStart > bytes.length) throw new InputFileError(path, 'truncated .npy file (it ends inside the header)');
+  const headerLength = major === 1 ? bytes.readUInt16LE(NPY_LENGTH_OFFSET) : bytes.readUInt32LE(NPY_LENGTH_OFFSET);
+  const dataOffset = headerStart + headerLength;
+  if (dataOffset > bytes.length) throw new InputFileError(path, 'truncated .npy file (it ends inside the header)');
+  const header = bytes.toString(major === 3 ? 'utf8' : 'latin1', headerStart, dataOffset);
+  const { descr, fortranOrder, shape } = parseHeader(path, header);
+
+  const dtype = normalizeDescr(descr);
+  const ArrayType = DTYPES[dtype];
+  if (ArrayType === undefined) {
+    const hint = descr.startsWith('>') ? ' (big-endian; convert with arr.astype(arr.dtype.newbyteorder("<")))' : '';
+    throw new InputFileError(path, `unsupported dtype '${descr}'${hint}; supported: ${Object.keys(DTYPES).join(', ')}`);
+  }
+  const byteLength = sizeOf(shape) * ArrayType.BYTES_PER_ELEMENT;
+  if (fileSize - dataOffset < byteLength) {
+    throw new InputFileError(path, `truncated .npy file: shape (${shape.join(', ')}) of ${descr} needs ${byteLength} data bytes, the file has ${fileSize - dataOffset}`);
+  }
+  return { shape, descr, fortranOrder, dataOffset, ArrayType };
 }
 
 /**

@@ -3,6 +3,7 @@
  * the measurements behind that choice); products too small to repay a native call run in JavaScript.
  */
 import { columnMeans, matrix, type Matrix, type MatrixLike } from './matrix.ts';
+import { inMemorySource, isFeatureSource, readColumns, type FeatureSource } from './feature-source.ts';
 import { runGemm, type GemmOperand } from './onnx-kernels.ts';
 
 /**
@@ -104,8 +105,8 @@ export function matvec(a: Matrix, x: ArrayLike<number>, out = new Float64Array(a
 /**
  * The Gram matrix `Xc·Xcᵀ` of the column-centred rows, `Xc = X − 1·x̄ᵀ` (a linear kernel matrix).
  *
- * `X` may be float32 (as activations are stored) and is never copied whole: columns are centred and
- * widened to float64 one block at a time. Centring before the product keeps the float64 sums well
+ * `X` may be float32 (as activations are stored), in memory or a {@link FeatureSource} read from
+ * disk, and is never copied whole: columns are centred and widened to float64 one block at a time. Centring before the product keeps the float64 sums well
  * conditioned even for all-positive (ReLU) features, whose uncentred Gram entries would dwarf the
  * centred ones.
  *
@@ -119,24 +120,26 @@ export function matvec(a: Matrix, x: ArrayLike<number>, out = new Float64Array(a
  * // mean = [3, 4]; gram.data = [8, 0, -8, 0, 0, 0, -8, 0, 8]
  */
 export async function centeredGram(
-  x: MatrixLike,
+  x: MatrixLike | FeatureSource,
   { blockBytes = GRAM_BLOCK_BYTES, onProgress }: { blockBytes?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<{ gram: Matrix; mean: Float64Array }> {
-  const n = x.rows;
-  const p = x.cols;
-  const mean = columnMeans(x);
-  const gram = matrix(n, n);
-  const g = gram.data;
+  const source = isFeatureSource(x) ? x : inMemorySource(x);
+  const n = source.rows;
+  const p = source.cols;
   const width = Math.max(1, Math.min(p, Math.floor(blockBytes / (8 * Math.max(n, 1)))));
   const block = new Float64Array(n * width);
+  // A source that reads from disk is read twice (means, then products) rather than held in memory.
+  const mean = isFeatureSource(x) ? blockwiseColumnMeans(source, width, block) : columnMeans(x);
+  const gram = matrix(n, n);
+  const g = gram.data;
   const panel = new Float64Array(Math.min(GRAM_PANEL_ROWS, n) * n);
   for (let j0 = 0; j0 < p; j0 += width) {
     const w = Math.min(width, p - j0);
     const a = w === width ? block : block.subarray(0, n * w);
+    readColumns(source, j0, w, a);
     for (let i = 0; i < n; i++) {
-      const src = i * p + j0;
-      const dst = i * w;
-      for (let j = 0; j < w; j++) a[dst + j] = x.data[src + j] - mean[j0 + j];
+      const off = i * w;
+      for (let j = 0; j < w; j++) a[off + j] -= mean[j0 + j];
     }
     for (let r0 = 0; r0 < n; r0 += GRAM_PANEL_ROWS) {
       const rows = Math.min(GRAM_PANEL_ROWS, n - r0);
@@ -157,6 +160,19 @@ export async function centeredGram(
   }
   for (let r = 0; r < n; r++) for (let c = r + 1; c < n; c++) g[c * n + r] = g[r * n + c];
   return { gram, mean };
+}
+
+/** Column means of a source, read one block of columns at a time into `block`. */
+function blockwiseColumnMeans(source: FeatureSource, width: number, block: Float64Array): Float64Array {
+  const { rows: n, cols: p } = source;
+  const mean = new Float64Array(p);
+  for (let j0 = 0; j0 < p; j0 += width) {
+    const w = Math.min(width, p - j0);
+    readColumns(source, j0, w, block);
+    for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) mean[j0 + j] += block[i * w + j];
+  }
+  for (let j = 0; j < p; j++) mean[j] /= n;
+  return mean;
 }
 
 /** `out = A·Bᵀ` in JavaScript, for panels too small for a native call. */

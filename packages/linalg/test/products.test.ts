@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { expectAllClose } from '@vvs/test-utils';
+import { expectAllClose, seededValues } from '@vvs/test-utils';
 import { centeredGram, matmul, matmulSync, matrix, matvec, transpose, type Matrix } from '../src/index.ts';
 
-/** Deterministic pseudo-random fill (a small LCG), so failures reproduce. */
-function filled(rows: number, cols: number, seed: number): Matrix {
-  let state = seed >>> 0;
-  const m = matrix(rows, cols);
-  for (let i = 0; i < m.data.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    m.data[i] = state / 2 ** 32 - 0.3;
-  }
-  return m;
-}
+const filled = (rows: number, cols: number, seed: number): Matrix => matrix(rows, cols, seededValues(rows * cols, seed, 0.3));
 
 /** Textbook triple loop, the independent reference. */
 function naive(a: Matrix, b: Matrix): Matrix {

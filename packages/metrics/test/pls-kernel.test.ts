@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnMeans, fromRows, matmulSync, matrix, matvec, toRows, type Matrix } from '@vvs/linalg';
-import { expectAllClose, loadFixture } from '@vvs/test-utils';
+import { expectAllClose, loadFixture, seededValues } from '@vvs/test-utils';
 import { KernelPLSRegression, fitKernelPls, kernelPlsProducts, kernelPlsSteps } from '../src/regression/pls-kernel.ts';
 import { PLSRegression } from '../src/regression/pls-nipals.ts';
 import { centerColumns } from '../src/regression/types.ts';
@@ -25,16 +25,7 @@ describe.each(['pls_small', 'pls_wide', 'pls_single'])('KernelPLSRegression on %
   });
 });
 
-/** Deterministic data (a small LCG) so failures reproduce. */
-function filled(rows: number, cols: number, seed: number): Matrix {
-  let state = seed >>> 0;
-  const m = matrix(rows, cols);
-  for (let i = 0; i < m.data.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    m.data[i] = state / 2 ** 32 - 0.5;
-  }
-  return m;
-}
+const filled = (rows: number, cols: number, seed: number): Matrix => matrix(rows, cols, seededValues(rows * cols, seed));
 
 describe('kernel PLS against the NIPALS port', () => {
   it('masks a constant target column as sklearn does', () => {

@@ -117,3 +117,17 @@ export function neuralFixtureAssemblies(
   };
   return { recording, features: featureAssembly, expected: c.expected, inputs: c.inputs };
 }
+
+/**
+ * `count` deterministic pseudo-random values in [−offset, 1 − offset) from a small LCG (Numerical
+ * Recipes' constants), so generated test data is the same on every run and a failure reproduces.
+ */
+export function seededValues(count: number, seed: number, offset = 0.5): Float64Array {
+  let state = seed >>> 0;
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 32 - offset;
+  }
+  return out;
+}

@@ -9,9 +9,10 @@ import {
   scoreFeatures,
   syntheticPopulation,
   type Assembly,
+  type LazyFeatures,
   type FeatureScore,
 } from '@vvs/core';
-import { readFeatures, readNetcdfAssembly } from '@vvs/io';
+import { openFeatures, readNetcdfAssembly } from '@vvs/io';
 import { parseNormalization, type RegressionKind } from '@vvs/metrics';
 import { progressReporter } from '../progress.ts';
 
@@ -63,7 +64,7 @@ export function registerScoreFeatures(program: Command): void {
     });
 }
 
-async function loadInputs(flags: ScoreFeaturesFlags): Promise<{ features: Assembly; recording: Assembly }> {
+async function loadInputs(flags: ScoreFeaturesFlags): Promise<{ features: Assembly | LazyFeatures; recording: Assembly }> {
   if (flags.example) {
     if (flags.features || flags.assembly) throw new InputError('--example cannot be combined with --features or --assembly');
     return syntheticPopulation(EXAMPLE_POPULATION);
@@ -72,7 +73,7 @@ async function loadInputs(flags: ScoreFeaturesFlags): Promise<{ features: Assemb
     throw new InputError('score-features needs --features <file> and --assembly <file> (or --example)');
   }
   const [features, recording] = await Promise.all([
-    readFeatures(flags.features, { stimulusIdsPath: flags.stimulusIds }),
+    openFeatures(flags.features, { stimulusIdsPath: flags.stimulusIds }),
     readNetcdfAssembly(flags.assembly),
   ]);
   return { features, recording };

@@ -12,13 +12,14 @@ import {
   type Normalization,
   type RegressionKind,
 } from '@vvs/metrics';
-import type { MatrixLike } from '@vvs/linalg';
 import type { Assembly } from '../contracts/assembly.ts';
+import { isLazyFeatures, type LazyFeatures } from '../contracts/features.ts';
 import type { Score } from '../contracts/score.ts';
 import {
   alignFeatures,
   asMatrix,
   assemblySource,
+  checkFiniteFeatures,
   averageRepetitions,
   collapseTimeBins,
   coordinate,
@@ -67,7 +68,8 @@ export interface FeatureScore extends Score {
 }
 
 /**
- * Scores `features` (presentation × feature columns, any stimulus order) against `recording`
+ * Scores `features` (presentation × feature columns in memory, or {@link LazyFeatures} read from
+ * disk; any stimulus order) against `recording`
  * (presentation × neuroid [× time_bin], one row per repetition).
  *
  * @example
@@ -76,7 +78,11 @@ export interface FeatureScore extends Score {
  * const score = await scoreFeatures(features, recording, { stratifyBy: 'object_name' });
  * console.log(score.value, score.raw, score.ceiling);
  */
-export async function scoreFeatures(features: Assembly, recording: Assembly, options: ScoreFeaturesOptions = {}): Promise<FeatureScore> {
+export async function scoreFeatures(
+  features: Assembly | LazyFeatures,
+  recording: Assembly,
+  options: ScoreFeaturesOptions = {},
+): Promise<FeatureScore> {
   const {
     stratifyBy = DEFAULT_STRATIFY_BY,
     regression = 'pls',
@@ -100,8 +106,8 @@ export async function scoreFeatures(features: Assembly, recording: Assembly, opt
   }
   const average = averageRepetitions(neural);
   const labels = stratifyBy === null ? null : perStimulus(neural, stratifyBy, average);
+  if (!isLazyFeatures(features)) checkFiniteFeatures(features); // lazy features are checked as they are read
   const x = alignFeatures(features, average.stimulusIds);
-  checkFinite(x, features, average.stimulusIds);
   warnConstantNeuroids(average.data.data, average.data.cols, neural, warn);
 
   const minTrain = Math.floor(average.stimulusIds.length * 0.9);
@@ -153,19 +159,6 @@ export async function scoreFeatures(features: Assembly, recording: Assembly, opt
     featureColumns: x.cols,
     warnings,
   };
-}
-
-function checkFinite(x: MatrixLike, features: Assembly, stimulusIds: readonly string[]): void {
-  const { data, cols } = x;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      const row = Math.floor(i / cols);
-      throw new InputError(
-        `${assemblySource(features)}: features of stimulus '${stimulusIds[row]}' contain ${data[i]} (column ${i - row * cols}); features must be finite`,
-        { file: assemblySource(features), field: stimulusKey(features) },
-      );
-    }
-  }
 }
 
 function warnConstantNeuroids(data: Float64Array, cols: number, neural: Assembly, warn: (m: string) => void): void {

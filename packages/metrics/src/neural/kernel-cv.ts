@@ -8,7 +8,7 @@
  * split needs one kernel product `K·t`, and all of a group's are answered by a single product of
  * the Gram matrix with a block of vectors — one pass over the n×n matrix instead of one per split.
  */
-import { addToRows, centeredGram, columnMeans, matmul, matrix, takeRows, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { addToRows, centeredGram, columnMeans, matmul, matrix, takeRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { kernelPlsSteps, predictKernelPls, type KernelPlsFit, type KernelPlsProducts } from '../regression/pls-kernel.ts';
 import { Ridge } from '../regression/ridge.ts';
 import { centerColumns } from '../regression/types.ts';
@@ -29,7 +29,7 @@ export interface KernelCvOptions {
  * const predictions = await kernelCrossValidatedPredictions(features, targets, splits, { regression: 'pls', nComponents: 25, alpha: 1 });
  */
 export async function kernelCrossValidatedPredictions(
-  features: MatrixLike,
+  features: MatrixLike | FeatureSource,
   targets: Matrix,
   splits: SortedSplit[],
   { regression, nComponents, alpha, onProgress }: KernelCvOptions,

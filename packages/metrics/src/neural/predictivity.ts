@@ -4,7 +4,7 @@
  * stratification_coord=…)`, scored per split as the median over neuroids of Pearson r between
  * predicted and recorded test responses, then averaged over splits.
  */
-import { takeRows, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { inMemorySource, isFeatureSource, readRows, takeRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { PLSRegression } from '../regression/pls-nipals.ts';
 import { Ridge } from '../regression/ridge.ts';
 import { kernelCrossValidatedPredictions, type KernelCvOptions } from './kernel-cv.ts';
@@ -67,7 +67,8 @@ export interface PredictivityResult {
 
 /**
  * Cross-validated predictivity of `targets` (stimuli × neuroids, averaged over repetitions) from
- * `features` (stimuli × feature columns), rows of both in the same stimulus order — Brain-Score's
+ * `features` (stimuli × feature columns, in memory or read on demand from a {@link FeatureSource}),
+ * rows of both in the same stimulus order — Brain-Score's
  * order, sorted by stimulus_id. Training and test rows are fed to the regression in that order, as
  * Brain-Score's `XarrayRegression` does.
  *
@@ -79,7 +80,7 @@ export interface PredictivityResult {
  * result.raw; // mean over 10 splits of the median Pearson r
  */
 export async function crossValidatedPredictivity(
-  features: MatrixLike,
+  features: MatrixLike | FeatureSource,
   targets: Matrix,
   labels: ArrayLike<string | number> | null,
   options: PredictivityOptions = {},
@@ -128,15 +129,16 @@ export interface SortedSplit {
 
 /** sklearn's NIPALS (or Ridge) on the feature matrix, one split after another: the parity path. */
 async function featureSpacePredictions(
-  features: MatrixLike,
+  features: MatrixLike | FeatureSource,
   targets: Matrix,
   splits: SortedSplit[],
   { regression, nComponents, alpha, onProgress }: KernelCvOptions,
 ): Promise<Matrix[]> {
+  const source = isFeatureSource(features) ? features : inMemorySource(features);
   const out: Matrix[] = [];
   for (const { train, test } of splits) {
     const model = regression === 'pls' ? new PLSRegression({ nComponents }) : new Ridge({ alpha });
-    out.push(model.fit(takeRows(features, train), takeRows(targets, train)).predict(takeRows(features, test)));
+    out.push(model.fit(readRows(source, train), takeRows(targets, train)).predict(readRows(source, test)));
     onProgress?.(out.length, splits.length);
   }
   return out;
