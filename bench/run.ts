@@ -39,6 +39,13 @@ for (const featureColumns of columns) {
       `vvs      ${vvs.seconds.toFixed(1)} s   raw ${vvs.raw.toFixed(6)}  ceiling ${vvs.ceiling.toFixed(6)}  score ${vvs.score.toFixed(6)}  ` +
         `peak RSS ${(vvs.peakRssBytes / 2 ** 20).toFixed(0)} MiB = ${(vvs.peakRssBytes / featureBytes).toFixed(2)}× the float32 features`,
     );
+    const stimuli = MAJAJHONG_IT.objects * MAJAJHONG_IT.imagesPerObject;
+    const recordingMiB = (stimuli * MAJAJHONG_IT.repetitions * MAJAJHONG_IT.neuroids * 4) / 2 ** 20;
+    const gramMiB = (stimuli * stimuli * 8) / 2 ** 20;
+    console.log(
+      `         (what any run must hold besides the features: the recording, ${recordingMiB.toFixed(0)} MiB as float32, ` +
+        `and the ${stimuli}×${stimuli} float64 Gram matrix, ${gramMiB.toFixed(0)} MiB, on top of Node + onnxruntime + h5wasm)`,
+    );
     if (withPython && featureColumns <= 4096) {
       const py = runPython(dir);
       console.log(`sklearn  ${py.seconds.toFixed(1)} s   raw ${py.raw.toFixed(6)}  ceiling ${py.ceiling.toFixed(6)}  score ${py.score.toFixed(6)}`);

@@ -8,14 +8,14 @@
  * per normalisation rule Brain-Score has used, and the exact (scikit-learn parity) path beside the
  * default fast path.
  */
-import { EXAMPLE_POPULATION, scoreFeatures, syntheticPopulation, type Assembly } from '@vvs/core';
-import { readFeatures, readNetcdfAssembly } from '@vvs/io';
+import { EXAMPLE_POPULATION, scoreFeatures, syntheticPopulation, type Assembly, type LazyFeatures } from '@vvs/core';
+import { openFeatures, readNetcdfAssembly } from '@vvs/io';
 
 const [featuresPath, idsPath, recordingPath] = process.argv.slice(2);
-let features: Assembly;
+let features: Assembly | LazyFeatures;
 let recording: Assembly;
 if (featuresPath && recordingPath) {
-  features = await readFeatures(featuresPath, { stimulusIdsPath: idsPath });
+  features = await openFeatures(featuresPath, { stimulusIdsPath: idsPath });
   recording = await readNetcdfAssembly(recordingPath);
 } else {
   ({ features, recording } = await syntheticPopulation(EXAMPLE_POPULATION));
