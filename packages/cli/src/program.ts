@@ -6,6 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { VvsError } from '@vvs/core';
 import { registerScoreFeatures } from './commands/score-features.ts';
 
+/**
+ * The `vvs` program with every command registered; errors surface as exceptions (see {@link main}).
+ *
+ * @example
+ * await buildProgram().parseAsync(['node', 'vvs', 'score-features', '--example', '--json']);
+ */
 export function buildProgram(): Command {
   const program = new Command('vvs')
     .description('Score vision models against the primate ventral visual stream (Brain-Score metrics, in Node)')
@@ -15,7 +21,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI on `argv` (process.argv shape) and resolves to the process exit code. */
+/**
+ * Runs the CLI on `argv` (process.argv shape) and resolves to the process exit code: 0, 2 for bad
+ * input (one line on stderr), 1 for an unexpected failure (with its stack).
+ *
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);

@@ -8,6 +8,14 @@ export interface Progress {
   done(): void;
 }
 
+/**
+ * A progress line writer: live only when `enabled` and `stream` is a terminal.
+ *
+ * @example
+ * const progress = progressReporter(true);
+ * progress('regression 3/15');
+ * progress.done();
+ */
 export function progressReporter(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
   const live = enabled && stream.isTTY === true;
   const report = ((message: string) => {

@@ -30,6 +30,14 @@ interface ScoreFeaturesFlags {
   json?: boolean;
 }
 
+/**
+ * Adds `score-features` to a commander program.
+ *
+ * @example
+ * const program = new Command('vvs');
+ * registerScoreFeatures(program);
+ * await program.parseAsync(['node', 'vvs', 'score-features', '--example']);
+ */
 export function registerScoreFeatures(program: Command): void {
   program
     .command('score-features')

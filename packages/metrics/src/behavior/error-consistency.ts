@@ -114,6 +114,7 @@ export interface ObserverTrial {
  */
 export type PerfectAgreementKappa = 'one' | 'nan';
 
+/** Options of {@link aggregateErrorConsistency}. */
 export interface AggregateErrorConsistencyOptions {
   /**
    * Compare this observer with every other one (model vs humans). Without it, every unordered pair
@@ -142,6 +143,7 @@ export interface PairErrorConsistency {
   meanKappa: number;
 }
 
+/** Result of {@link aggregateErrorConsistency}: the score and its per-pair and per-condition parts. */
 export interface AggregatedErrorConsistency {
   /** Mean over pairs of each pair's mean κ over conditions (model-vs-human's per-dataset value). */
   score: number;

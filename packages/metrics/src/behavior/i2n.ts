@@ -126,6 +126,7 @@ export interface I2nSplit {
   ceiled: number;
 }
 
+/** Options of {@link i2n}; defaults are Brain-Score's. */
 export interface I2nOptions {
   /** Seed (or generator) for the trial halves; default 0. Both splits continue one stream. */
   randomState?: number | RandomState;
@@ -137,6 +138,7 @@ export interface I2nOptions {
   nanRule?: I2nNanRule;
 }
 
+/** Result of {@link i2n}: the ceiled score, its parts per split, and the matrices behind them. */
 export interface I2nResult {
   /** Mean over splits of r / √ceiling (not clipped). */
   score: number;

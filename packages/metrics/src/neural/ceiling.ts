@@ -37,6 +37,7 @@ export interface CeilingSplit {
   median: number;
 }
 
+/** Result of {@link internalConsistency}. */
 export interface CeilingResult {
   splits: CeilingSplit[];
   /** Repetition values in sorted (np.unique) order; split indices refer to it. */

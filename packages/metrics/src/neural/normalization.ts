@@ -9,6 +9,7 @@
 
 /** The names of the normalisations, in the order they were introduced. */
 export const NORMALIZATIONS = ['r_over_c', 'squared_ratio', 'r2_over_c'] as const;
+/** One of {@link NORMALIZATIONS}. */
 export type Normalization = (typeof NORMALIZATIONS)[number];
 /** The rule behind the seed's scores. */
 export const DEFAULT_NORMALIZATION: Normalization = 'squared_ratio';
