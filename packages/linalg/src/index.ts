@@ -4,3 +4,4 @@ export { matmul, matmulSync, matvec, centeredGram } from './products.ts';
 export { inverse, pinv, solveSymmetricPositiveDefinite } from './solve.ts';
 export { inMemorySource, isFeatureSource, selectRows, readColumns, readRows, checkRead } from './feature-source.ts';
 export type { FeatureSource } from './feature-source.ts';
+export { choleskySolve } from './cholesky.ts';

@@ -50,6 +50,13 @@ describe.each(FIXTURES)('%s', (name) => {
     expect(Math.abs(result.raw - e.raw)).toBeLessThan(1e-8);
   });
 
+  it('ridge: the kernel path (blocked native Cholesky) equals sklearn-style primal/dual Ridge per split', async () => {
+    const exact = await crossValidatedPredictivity(x, averaged, labels, { regression: 'ridge', exact: true });
+    const fast = await crossValidatedPredictivity(x, averaged, labels, { regression: 'ridge' });
+    fast.splits.forEach((s, k) => expectAllClose(s.predictions.data, exact.splits[k].predictions.data, { rtol: 1e-8, atol: 1e-10 }, `split ${k}`));
+    expect(Math.abs(fast.raw - exact.raw)).toBeLessThan(1e-9);
+  });
+
   it('float32 features give the same fast-path score to float32 rounding', async () => {
     const f32 = { rows: x.rows, cols: x.cols, data: Float32Array.from(x.data) };
     const result = await crossValidatedPredictivity(f32, averaged, labels);

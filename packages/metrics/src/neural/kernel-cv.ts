@@ -8,9 +8,8 @@
  * split needs one kernel product `K·t`, and all of a group's are answered by a single product of
  * the Gram matrix with a block of vectors — one pass over the n×n matrix instead of one per split.
  */
-import { addToRows, centeredGram, columnMeans, matmul, matrix, takeRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { addToRows, centeredGram, choleskySolve, columnMeans, matmul, matrix, takeRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { kernelPlsSteps, predictKernelPls, type KernelPlsFit, type KernelPlsProducts } from '../regression/pls-kernel.ts';
-import { Ridge } from '../regression/ridge.ts';
 import { centerColumns } from '../regression/types.ts';
 import type { RegressionKind, SortedSplit } from './predictivity.ts';
 
@@ -132,10 +131,16 @@ async function kernelProducts(gram: Matrix, train: Int32Array, targets: Matrix, 
   return { yMean, yCentered, kernelY, yKernelY: await matmul(yCentered, kernelY, { transA: true }) };
 }
 
-/** Ridge in dual form on a centred kernel: `Ŷ = K₍test,train₎·(K + αI)⁻¹·Yc + ȳ` (sklearn `Ridge`, intercept unpenalised). */
+/**
+ * Ridge in dual form on a centred kernel, as sklearn's `Ridge` solves it when features outnumber
+ * samples (`_solve_cholesky_kernel`): `Ŷ = K₍test,train₎·(K + αI)⁻¹·Yc + ȳ`, intercept unpenalised.
+ * The kernel buffer is overwritten (it is cut afresh for the next split).
+ */
 async function kernelRidge(trainKernel: Matrix, crossKernel: Matrix, yTrain: Matrix, alpha: number): Promise<Matrix> {
   const yMean = columnMeans(yTrain);
-  const dualCoef = new Ridge({ alpha }).solveDual(trainKernel, centerColumns(yTrain, yMean));
+  const n = trainKernel.rows;
+  for (let i = 0; i < n; i++) trainKernel.data[i * n + i] += alpha;
+  const dualCoef = await choleskySolve(trainKernel, centerColumns(yTrain, yMean));
   return addToRows(await matmul(crossKernel, dualCoef), yMean);
 }
 
