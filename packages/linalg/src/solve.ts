@@ -144,20 +144,8 @@ function jacobiSvdTall(a: Matrix): { uS: Float64Array; v: Float64Array } {
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = uS[pOff + i];
-          const y = uS[qOff + i];
-          uS[pOff + i] = c * x - s * y;
-          uS[qOff + i] = s * x + c * y;
-        }
-        const vp = p * n;
-        const vq = q * n;
-        for (let i = 0; i < n; i++) {
-          const x = v[vp + i];
-          const y = v[vq + i];
-          v[vp + i] = c * x - s * y;
-          v[vq + i] = s * x + c * y;
-        }
+        rotate(uS, pOff, qOff, m, c, s);
+        rotate(v, p * n, q * n, n, c, s);
       }
     }
     if (!rotated) return { uS, v };
@@ -284,4 +272,14 @@ export function solveSymmetricPositiveDefinite(A: Matrix, B: Matrix): Matrix {
     for (let j = 0; j < q; j++) X[xi + j] /= d;
   }
   return matrix(n, q, X);
+}
+
+/** Applies the plane rotation [c −s; s c] to the length-`len` vectors at offsets `p` and `q` of `a`. */
+function rotate(a: Float64Array, p: number, q: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const x = a[p + i];
+    const y = a[q + i];
+    a[p + i] = c * x - s * y;
+    a[q + i] = s * x + c * y;
+  }
 }
