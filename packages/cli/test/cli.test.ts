@@ -120,7 +120,7 @@ describe('vvs score-features on bad input: one line naming the file and the prob
   it('a stratification coordinate the recording lacks', async () => {
     const { code, stderr } = await vvs('score-features', ...files(), '--stratify-by', 'texture_type');
     expect(code).toBe(2);
-    expect(oneLine(stderr)).toMatch(/recording\.nc: no coordinate 'texture_type' \(available: .*object_name.*\)$/);
+    expect(oneLine(stderr)).toMatch(/recording\.nc: no coordinate 'texture_type' to stratify the splits by \(presentation coordinates: .*object_name.*\); choose one with --stratify-by, or 'none' for unstratified splits$/);
   });
 
   it('a corrupt or non-HDF5 assembly, and a missing file', async () => {

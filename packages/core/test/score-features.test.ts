@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shuffleSplit } from '@vvs/metrics';
 import { neuralFixtureAssemblies } from '@vvs/test-utils';
 import { InputError, scoreFeatures, syntheticPopulation, type Assembly } from '../src/index.ts';
 
@@ -71,7 +72,17 @@ describe('scoreFeatures input handling', () => {
   it('refuses a missing stratification coordinate, listing what exists', async () => {
     const error = await scoreFeatures(features, recording, { stratifyBy: 'texture_type' }).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toMatch(/no coordinate 'texture_type' \(available: stimulus_id, object_name, repetition, neuroid_id\)/);
+    expect(error.message).toBe(
+      "neural_basic.nc: no coordinate 'texture_type' to stratify the splits by (presentation coordinates: stimulus_id, object_name, repetition); " +
+        "choose one with --stratify-by, or 'none' for unstratified splits",
+    );
+  });
+
+  it("stratifyBy null draws sklearn's unstratified ShuffleSplit(10, train_size=0.9, random_state=1)", async () => {
+    const score = await scoreFeatures(features, recording, { stratifyBy: null, nComponents: 5 });
+    const ids = [...new Set(recording.coords.stimulus_id.values as string[])].sort();
+    const expected = shuffleSplit(ids.length, { nSplits: 10, trainSize: 0.9, randomState: 1 });
+    score.splits.forEach((s, k) => expect(s.testStimulusIds).toEqual(Array.from(expected[k].test, (i) => ids[i])));
   });
 
   it('refuses fewer training stimuli than PLS components', async () => {

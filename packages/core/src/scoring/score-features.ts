@@ -105,6 +105,14 @@ export async function scoreFeatures(
     });
   }
   const average = averageRepetitions(neural);
+  if (stratifyBy !== null && !neural.coords[stratifyBy]) {
+    const available = Object.entries(neural.coords).filter(([, c]) => c.dim === 'presentation').map(([name]) => name);
+    throw new InputError(
+      `${assemblySource(recording)}: no coordinate '${stratifyBy}' to stratify the splits by (presentation coordinates: ${available.join(', ')}); ` +
+        "choose one with --stratify-by, or 'none' for unstratified splits",
+      { file: assemblySource(recording), field: stratifyBy },
+    );
+  }
   const labels = stratifyBy === null ? null : perStimulus(neural, stratifyBy, average);
   if (!isLazyFeatures(features)) checkFiniteFeatures(features); // lazy features are checked as they are read
   const x = alignFeatures(features, average.stimulusIds);
