@@ -52,6 +52,10 @@ export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
 export { scoreFeatures, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
 export type { ScoreFeaturesOptions, FeatureScore, FeatureScoreSplit } from './scoring/score-features.ts';
 
+// Layer commitments (the seed's commitments.json).
+export { parseCommitments, commitmentFor } from './commitments.ts';
+export type { LayerCommitment, CommitmentTable } from './commitments.ts';
+
 // Built-in synthetic data (the example and the benchmark workload).
 export { syntheticPopulation, EXAMPLE_POPULATION } from './synthetic/population.ts';
 export type { SyntheticPopulationOptions } from './synthetic/population.ts';
