@@ -70,3 +70,6 @@ export type {
   PairErrorConsistency,
   AggregatedErrorConsistency,
 } from './behavior/error-consistency.ts';
+
+export { LogisticRegression, StandardScaler, BRAINSCORE_READOUT_C } from './classification/logistic-regression.ts';
+export type { LogisticRegressionOptions } from './classification/logistic-regression.ts';

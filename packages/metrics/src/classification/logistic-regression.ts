@@ -1,0 +1,233 @@
+/**
+ * Brain-Score's behavioural readout: features → `StandardScaler` → multinomial logistic regression
+ * with `C = 1e-3` (`brainscore_vision.model_helpers.brain_transformation.behavior.ProbabilitiesMapping`,
+ * scikit-learn `LogisticRegression(multi_class='multinomial', C=1e-3)`), whose class probabilities on
+ * test images feed I2n.
+ */
+import { matmul, matrix, type Matrix } from '@vvs/linalg';
+import { compareCodePoints } from '../split/unique-labels.ts';
+
+/** Brain-Score's inverse regularisation strength for the behavioural readout. */
+export const BRAINSCORE_READOUT_C = 1e-3;
+
+/**
+ * scikit-learn's `StandardScaler`: subtract the column mean, divide by the column standard deviation
+ * (ddof 0); a constant column is divided by 1, as sklearn does.
+ *
+ * @example
+ * const scaler = new StandardScaler().fit(Xfit);
+ * const Z = scaler.transform(Xtest);
+ */
+export class StandardScaler {
+  mean?: Float64Array;
+  scale?: Float64Array;
+
+  fit(X: Matrix): this {
+    const { rows: n, cols: p, data } = X;
+    const mean = new Float64Array(p);
+    const sq = new Float64Array(p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] += data[i * p + j];
+    for (let j = 0; j < p; j++) mean[j] /= n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) {
+        const d = data[i * p + j] - mean[j];
+        sq[j] += d * d;
+      }
+    }
+    this.mean = mean;
+    this.scale = sq.map((s) => (s > 0 ? Math.sqrt(s / n) : 1));
+    return this;
+  }
+
+  transform(X: Matrix): Matrix {
+    const { mean, scale } = this;
+    if (!mean || !scale) throw new Error('StandardScaler.transform: call fit first');
+    if (X.cols !== mean.length) throw new RangeError(`StandardScaler.transform: ${X.cols} columns, fitted on ${mean.length}`);
+    const out = matrix(X.rows, X.cols);
+    const p = X.cols;
+    for (let i = 0; i < X.rows; i++) for (let j = 0; j < p; j++) out.data[i * p + j] = (X.data[i * p + j] - mean[j]) / scale[j];
+    return out;
+  }
+}
+
+/** Options of {@link LogisticRegression}. */
+export interface LogisticRegressionOptions {
+  /** Inverse L2 strength (sklearn's `C`); the penalty is ‖W‖²/2 (the intercept is not penalised). */
+  C?: number;
+  /** L-BFGS iterations at most. */
+  maxIter?: number;
+  /**
+   * Stop when the largest gradient entry is below `tol · max(1, C·n)` (the loss grows with C·n).
+   * The default converges to about 1e-9 in probabilities, near double-precision's floor here.
+   */
+  tol?: number;
+  /** Corrections kept by L-BFGS. */
+  memory?: number;
+}
+
+/**
+ * Multinomial (softmax) logistic regression with an intercept, minimising
+ * `C·Σᵢ −log p(yᵢ | xᵢ) + ‖W‖²/2` — scikit-learn's objective for `multi_class='multinomial'` — by
+ * L-BFGS (Nocedal & Wright, "Numerical Optimization", Alg. 7.4) with a backtracking Armijo search.
+ * The objective is strictly convex, so any solver that converges finds sklearn's solution; vvs
+ * converges far tighter than sklearn's default `tol=1e-4`.
+ *
+ * @example
+ * const clf = await new LogisticRegression({ C: 1e-3 }).fit(Z, labels);
+ * const P = await clf.predictProba(Ztest); // rows sum to 1, columns in clf.classes order
+ */
+export class LogisticRegression {
+  readonly C: number;
+  readonly maxIter: number;
+  readonly tol: number;
+  readonly memory: number;
+  /** Sorted class labels (np.unique order); the columns of `predictProba`. */
+  classes: (string | number)[] = [];
+  /** Weights, n_features × n_classes. */
+  coef?: Matrix;
+  /** Intercepts, n_classes. */
+  intercept?: Float64Array;
+  /** L-BFGS iterations used. */
+  nIter = 0;
+
+  constructor({ C = 1, maxIter = 1000, tol = 1e-10, memory = 10 }: LogisticRegressionOptions = {}) {
+    if (!(C > 0)) throw new RangeError(`LogisticRegression: C must be > 0, got ${C}`);
+    this.C = C;
+    this.maxIter = maxIter;
+    this.tol = tol;
+    this.memory = memory;
+  }
+
+  async fit(X: Matrix, y: ArrayLike<string | number>): Promise<this> {
+    if (y.length !== X.rows) throw new RangeError(`LogisticRegression.fit: ${y.length} labels for ${X.rows} rows`);
+    const labels = Array.from(y);
+    this.classes = [...new Set(labels)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : compareCodePoints(String(a), String(b))));
+    if (this.classes.length < 2) throw new RangeError('LogisticRegression.fit: needs at least 2 classes');
+    const k = this.classes.length;
+    const p = X.cols;
+    const index = new Map(this.classes.map((c, i) => [c, i]));
+    const target = Int32Array.from(labels, (l) => index.get(l)!);
+    // Parameters θ = [W (p×k, row-major), b (k)].
+    const theta = new Float64Array(p * k + k);
+    const evaluate = (params: Float64Array) => this.lossAndGradient(X, target, params, p, k);
+    let { loss, gradient } = await evaluate(theta);
+    const history: { s: Float64Array; y: Float64Array; rho: number }[] = [];
+    // sklearn scales its stopping rule by the loss's magnitude too; C·n sets that scale here.
+    const scale = Math.max(1, this.C * X.rows);
+    let iter = 0;
+    for (; iter < this.maxIter; iter++) {
+      if (maxAbs(gradient) <= this.tol * scale) break;
+      const direction = twoLoop(gradient, history);
+      let step = iter === 0 ? 1 / Math.max(1, norm(gradient)) : 1;
+      const slope = dot(gradient, direction);
+      let next: { loss: number; gradient: Float64Array };
+      let candidate: Float64Array;
+      for (;;) {
+        candidate = theta.map((t, i) => t + step * direction[i]);
+        next = await evaluate(candidate);
+        if (next.loss <= loss + 1e-4 * step * slope || step < 1e-20) break;
+        step /= 2;
+      }
+      const s = candidate.map((c, i) => c - theta[i]);
+      const yv = next.gradient.map((g, i) => g - gradient[i]);
+      const sy = dot(s, yv);
+      if (sy > 1e-12 * norm(s) * norm(yv)) {
+        history.push({ s, y: yv, rho: 1 / sy });
+        if (history.length > this.memory) history.shift();
+      }
+      theta.set(candidate);
+      loss = next.loss;
+      gradient = next.gradient;
+    }
+    this.nIter = iter;
+    this.coef = matrix(p, k, theta.subarray(0, p * k));
+    this.intercept = Float64Array.from(theta.subarray(p * k));
+    return this;
+  }
+
+  /** Class probabilities (rows = samples, columns = {@link classes}). */
+  async predictProba(X: Matrix): Promise<Matrix> {
+    if (!this.coef || !this.intercept) throw new Error('LogisticRegression.predictProba: call fit first');
+    const scores = await matmul(X, this.coef);
+    softmaxRows(scores, this.intercept);
+    return scores;
+  }
+
+  private async lossAndGradient(X: Matrix, target: Int32Array, theta: Float64Array, p: number, k: number): Promise<{ loss: number; gradient: Float64Array }> {
+    const W = matrix(p, k, theta.subarray(0, p * k));
+    const b = theta.subarray(p * k);
+    const P = await matmul(X, W);
+    let loss = 0;
+    const n = X.rows;
+    for (let i = 0; i < n; i++) {
+      const row = P.data.subarray(i * k, (i + 1) * k);
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) max = Math.max(max, row[c] + b[c]);
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(row[c] + b[c] - max);
+      loss -= row[target[i]] + b[target[i]] - max - Math.log(sum);
+      for (let c = 0; c < k; c++) row[c] = Math.exp(row[c] + b[c] - max) / sum;
+      row[target[i]] -= 1; // P − Y
+    }
+    const gradW = await matmul(X, P, { transA: true });
+    const gradient = new Float64Array(p * k + k);
+    let penalty = 0;
+    for (let t = 0; t < p * k; t++) {
+      gradient[t] = this.C * gradW.data[t] + theta[t];
+      penalty += theta[t] * theta[t];
+    }
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) gradient[p * k + c] += this.C * P.data[i * k + c];
+    return { loss: this.C * loss + penalty / 2, gradient };
+  }
+}
+
+function softmaxRows(scores: Matrix, intercept: Float64Array): void {
+  const k = scores.cols;
+  for (let i = 0; i < scores.rows; i++) {
+    const row = scores.data.subarray(i * k, (i + 1) * k);
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, row[c] + intercept[c]);
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += row[c] = Math.exp(row[c] + intercept[c] - max);
+    for (let c = 0; c < k; c++) row[c] /= sum;
+  }
+}
+
+/** L-BFGS two-loop recursion: the descent direction −H·g from the stored corrections. */
+function twoLoop(gradient: Float64Array, history: { s: Float64Array; y: Float64Array; rho: number }[]): Float64Array {
+  const q = Float64Array.from(gradient);
+  const alpha = new Float64Array(history.length);
+  for (let i = history.length - 1; i >= 0; i--) {
+    const { s, y, rho } = history[i];
+    alpha[i] = rho * dot(s, q);
+    for (let t = 0; t < q.length; t++) q[t] -= alpha[i] * y[t];
+  }
+  if (history.length) {
+    const { s, y } = history[history.length - 1];
+    const gamma = dot(s, y) / dot(y, y);
+    for (let t = 0; t < q.length; t++) q[t] *= gamma;
+  }
+  for (let i = 0; i < history.length; i++) {
+    const { s, y, rho } = history[i];
+    const beta = rho * dot(y, q);
+    for (let t = 0; t < q.length; t++) q[t] += s[t] * (alpha[i] - beta);
+  }
+  for (let t = 0; t < q.length; t++) q[t] = -q[t];
+  return q;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function norm(a: Float64Array): number {
+  return Math.sqrt(dot(a, a));
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
