@@ -52,6 +52,10 @@ export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
 export { scoreFeatures, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
 export type { ScoreFeaturesOptions, FeatureScore, FeatureScoreSplit } from './scoring/score-features.ts';
 
+// Models committed to brain regions.
+export { CommittedBrainModel, LABEL_COLUMN, DEFAULT_MODEL_VISUAL_DEGREES } from './brain-model/committed-brain-model.ts';
+export type { Commitment } from './brain-model/committed-brain-model.ts';
+
 // Layer commitments (the seed's commitments.json).
 export { parseCommitments, commitmentFor } from './commitments.ts';
 export type { LayerCommitment, CommitmentTable } from './commitments.ts';

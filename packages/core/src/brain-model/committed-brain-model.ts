@@ -1,0 +1,127 @@
+/**
+ * A model committed to brain regions — Brain-Score's `ModelCommitment`: each region is read out
+ * from one layer, and behaviour from a readout layer through a fitted linear classifier.
+ */
+import { BRAINSCORE_READOUT_C, LogisticRegression, StandardScaler } from '@vvs/metrics';
+import { matrix } from '@vvs/linalg';
+import type { Assembly } from '../contracts/assembly.ts';
+import type { BrainModel, RecordingOptions } from '../contracts/brain-model.ts';
+import type { ActivationOptions, ModelAdapter } from '../contracts/model-adapter.ts';
+import type { Region } from '../contracts/region.ts';
+import type { StimulusSet } from '../contracts/stimulus-set.ts';
+import { InputError } from '../errors.ts';
+
+/** The stimulus-set column holding the true label of fitting images (Brain-Score's `image_label`). */
+export const LABEL_COLUMN = 'image_label';
+
+/** Brain-Score's default field of view of a model, in degrees of visual angle. */
+export const DEFAULT_MODEL_VISUAL_DEGREES = 8;
+
+/** What a {@link CommittedBrainModel} reads out. */
+export interface Commitment {
+  regionLayer: Record<Region, string>;
+  behavioralReadoutLayer: string;
+}
+
+/**
+ * A {@link BrainModel} built from a {@link ModelAdapter} and a layer commitment (an explicit map,
+ * or the seed's `commitments.json` entry via `commitmentFor`).
+ *
+ * - `record(region, stimuli)`: the committed layer's activations, presentation × neuroid, with the
+ *   stimulus set's columns as presentation coordinates.
+ * - `probabilities(fitting, test)`: readout-layer features → `StandardScaler` → multinomial logistic
+ *   regression (C = 1e-3) fitted on the fitting stimuli's `image_label` → class probabilities of
+ *   the test stimuli, presentation × choice (Brain-Score's `ProbabilitiesMapping`).
+ *
+ * @example
+ * const model = new CommittedBrainModel('resnet18', adapter, commitmentFor(table, 'ResNet18', 'imagenet_full'));
+ * const it = await model.record('IT', stimuli);
+ */
+export class CommittedBrainModel implements BrainModel {
+  readonly regionLayer: Readonly<Record<Region, string>>;
+  readonly behavioralReadoutLayer: string;
+
+  constructor(
+    readonly id: string,
+    private readonly adapter: ModelAdapter,
+    commitment: Commitment,
+    readonly visualDegrees = DEFAULT_MODEL_VISUAL_DEGREES,
+  ) {
+    const known = new Set(adapter.layers());
+    for (const [region, layer] of Object.entries(commitment.regionLayer)) {
+      if (!known.has(layer)) throw new InputError(`${id}: region ${region} is committed to layer '${layer}', which the model does not have`);
+    }
+    if (!known.has(commitment.behavioralReadoutLayer)) {
+      throw new InputError(`${id}: the behavioural readout layer '${commitment.behavioralReadoutLayer}' is not a layer of the model`);
+    }
+    this.regionLayer = { ...commitment.regionLayer };
+    this.behavioralReadoutLayer = commitment.behavioralReadoutLayer;
+  }
+
+  async record(region: Region, stimuli: StimulusSet, opts: RecordingOptions = {}): Promise<Assembly> {
+    const layer = this.regionLayer[region];
+    const { data, cols } = await collectLayer(this.adapter, stimuli, layer, opts);
+    const coords: Record<string, { dim: string; values: string[] | number[] }> = {
+      neuroid_num: { dim: 'neuroid', values: Array.from({ length: cols }, (_, j) => j) },
+      layer: { dim: 'neuroid', values: Array(cols).fill(layer) },
+      region: { dim: 'neuroid', values: Array(cols).fill(region) },
+    };
+    for (const column of Object.keys(stimuli.rows[0] ?? {})) {
+      coords[column] = { dim: 'presentation', values: stimuli.rows.map((r) => r[column]) as string[] | number[] };
+    }
+    return { dims: ['presentation', 'neuroid'], shape: [stimuli.rows.length, cols], data, coords, attrs: { model: this.id, region } };
+  }
+
+  async probabilities(fitting: StimulusSet, test: StimulusSet, opts: ActivationOptions = {}): Promise<Assembly> {
+    const labels = fitting.rows.map((r) => r[LABEL_COLUMN]);
+    const missing = labels.findIndex((l) => l === undefined || l === null);
+    if (missing >= 0) {
+      throw new InputError(`${fitting.identifier}: fitting stimulus '${fitting.rows[missing].stimulus_id}' has no '${LABEL_COLUMN}'`, { field: LABEL_COLUMN });
+    }
+    const layer = this.behavioralReadoutLayer;
+    const fit = await collectLayer(this.adapter, fitting, layer, opts);
+    const scaler = new StandardScaler().fit(matrix(fitting.rows.length, fit.cols, fit.data));
+    const classifier = await new LogisticRegression({ C: BRAINSCORE_READOUT_C }).fit(
+      scaler.transform(matrix(fitting.rows.length, fit.cols, fit.data)),
+      labels as (string | number)[],
+    );
+    const testFeatures = await collectLayer(this.adapter, test, layer, opts);
+    const proba = await classifier.predictProba(scaler.transform(matrix(test.rows.length, testFeatures.cols, testFeatures.data)));
+    return {
+      dims: ['presentation', 'choice'],
+      shape: [test.rows.length, classifier.classes.length],
+      data: proba.data,
+      coords: {
+        stimulus_id: { dim: 'presentation', values: test.rows.map((r) => r.stimulus_id) },
+        choice: { dim: 'choice', values: classifier.classes.map(String) },
+      },
+      attrs: { model: this.id, layer },
+    };
+  }
+}
+
+/**
+ * One layer's activations for a whole stimulus set, rows in `stimuli.rows` order, flattened per
+ * stimulus, whatever order the adapter's batches arrive in.
+ */
+async function collectLayer(adapter: ModelAdapter, stimuli: StimulusSet, layer: string, opts: ActivationOptions): Promise<{ data: Float32Array; cols: number }> {
+  const row = new Map(stimuli.rows.map((r, i) => [r.stimulus_id, i]));
+  let data: Float32Array | undefined;
+  let cols = 0;
+  let filled = 0;
+  for await (const batch of adapter.activations(stimuli, [layer], opts)) {
+    if (batch.layer !== layer) continue;
+    cols = batch.data.length / batch.stimulusIds.length;
+    data ??= new Float32Array(stimuli.rows.length * cols);
+    batch.stimulusIds.forEach((id, i) => {
+      const r = row.get(id);
+      if (r === undefined) throw new Error(`${adapter.id}: activations for stimulus '${id}', which is not in ${stimuli.identifier}`);
+      data!.set(batch.data.subarray(i * cols, (i + 1) * cols), r * cols);
+      filled++;
+    });
+  }
+  if (!data || filled !== stimuli.rows.length) {
+    throw new Error(`${adapter.id}: layer '${layer}' produced activations for ${filled} of ${stimuli.rows.length} stimuli of ${stimuli.identifier}`);
+  }
+  return { data, cols };
+}
