@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { VvsError } from '@vvs/core';
 import { registerScoreFeatures } from './commands/score-features.ts';
+import { registerLayers } from './commands/layers.ts';
+import { registerActivations } from './commands/activations.ts';
 
 /**
  * The `vvs` program with every command registered; errors surface as exceptions (see {@link main}).
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerScoreFeatures(program);
+  registerLayers(program);
+  registerActivations(program);
   return program;
 }
 

@@ -33,7 +33,7 @@ function fakeAdapter(batchSize = 3): ModelAdapter {
 }
 
 function stimuli(ids: number[], label = true): StimulusSet {
-  const rows: StimulusRow[] = ids.map((n) => (label ? { stimulus_id: `s${n}`, image_label: n % 2 === 0 ? 'a' : 'b' } : { stimulus_id: `s${n}` }));
+  const rows = ids.map((n): StimulusRow => (label ? { stimulus_id: `s${n}`, image_label: n % 2 === 0 ? 'a' : 'b' } : { stimulus_id: `s${n}` }));
   return { identifier: 'test-set', rows, getImage: async () => new Uint8Array() };
 }
 

@@ -13,3 +13,10 @@ export { readFeatures, openFeatures, type ReadFeaturesOptions } from './features
 export { npyFeatureSource } from './npy-source.ts';
 export { parseCsv } from './csv.ts';
 export type { NumericArray } from './numeric.ts';
+export {
+  IMAGE_EXTENSIONS,
+  stimulusSetFromDirectory,
+  stimulusSetFromCsv,
+  openStimulusSet,
+  type StimulusSetOptions,
+} from './stimulus-set.ts';

@@ -56,7 +56,7 @@ function dimOf(dim: onnxProto.onnx.TensorShapeProto.IDimension): number | string
  * out.get('avgpool')!.dims; // [2, 512, 1, 1]
  */
 export class OnnxModel {
-  /** The file the model was read from (named in errors). */
+  /** The file the model was read from, or the name given to {@link OnnxModel.fromBytes} (named in errors). */
   readonly path: string;
   /** The image input's name and dimensions. */
   readonly inputInfo: OnnxInputInfo;
@@ -103,16 +103,29 @@ export class OnnxModel {
       const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause);
       throw new InputError(`cannot read ONNX model ${path}: ${reason}`, { file: path, cause });
     }
+    return OnnxModel.fromBytes(bytes, path, options);
+  }
+
+  /**
+   * Validates a serialized ONNX model held in memory (such as a generated built-in model) and loads
+   * it; `name` stands for the file in {@link path} and in errors. Invalid bytes raise an
+   * {@link InputError} naming it, exactly as {@link OnnxModel.load} does for a file.
+   *
+   * @example
+   * const model = await OnnxModel.fromBytes(builtinModel('gabor'), 'builtin:gabor');
+   * model.layers(); // ['grayscale', 'filters', 'simple', 'complex']
+   */
+  static async fromBytes(bytes: Uint8Array, name: string, options: OnnxModelOptions = {}): Promise<OnnxModel> {
     let proto: onnxProto.onnx.ModelProto;
     try {
       proto = onnx.ModelProto.decode(bytes);
     } catch (cause) {
-      throw new InputError(`${path} is not a valid ONNX model (truncated or corrupt file?): ${(cause as Error).message}`, { file: path, cause });
+      throw new InputError(`${name} is not a valid ONNX model (truncated or corrupt file?): ${(cause as Error).message}`, { file: name, cause });
     }
     if (!proto.graph?.node?.length) {
-      throw new InputError(`${path} is not a valid ONNX model: it holds no graph`, { file: path });
+      throw new InputError(`${name} is not a valid ONNX model: it holds no graph`, { file: name });
     }
-    const model = new OnnxModel(path, proto, options);
+    const model = new OnnxModel(name, proto, options);
     const session = model.createSession(bytes);
     model.sessions.set('', session);
     await session;

@@ -1,0 +1,157 @@
+/**
+ * An ONNX model as a vvs {@link ModelAdapter}: stimuli in, named layers' activations out, batch by batch.
+ */
+import { basename, extname } from 'node:path';
+import type { ActivationBatch, ActivationOptions, ModelAdapter, StimulusSet } from '@vvs/core';
+import { OnnxModel } from './onnx-model.ts';
+import type { OnnxModelOptions } from './onnx-model.ts';
+import { preprocessBatch } from './preprocess.ts';
+import type { PreprocessOptions } from './preprocess.ts';
+import { DEFAULT_PROJECTION_COMPONENTS, DEFAULT_PROJECTION_SEED, SparseRandomProjection } from './projection.ts';
+
+/** Images per forward pass when the caller does not say: small enough for CPU caches and for memory at 224². */
+export const DEFAULT_BATCH_SIZE = 32;
+
+/** On-the-fly compression of every layer by a {@link SparseRandomProjection}. */
+export interface ProjectionOptions {
+  /** Components per layer. Default {@link DEFAULT_PROJECTION_COMPONENTS} (1000). */
+  nComponents?: number;
+  /** Seed of the projection matrices. Default {@link DEFAULT_PROJECTION_SEED}. */
+  seed?: number;
+}
+
+/** Options of {@link OnnxModelAdapter}. */
+export interface OnnxModelAdapterOptions {
+  /** The adapter's id. Default: the model file's name without `.onnx`. */
+  id?: string;
+  /**
+   * Image preprocessing (Brain-Score's by default). When `stimulusDegrees` is not given, the stimulus
+   * set's `visualDegrees` is used, so a 4° set is placed at half size on an 8° model's canvas.
+   */
+  preprocess?: PreprocessOptions;
+  /**
+   * Compress each layer whose flattened size exceeds `nComponents` by a seeded sparse random
+   * projection to `nComponents` values; smaller layers pass through unchanged. Default: no projection.
+   */
+  projection?: ProjectionOptions;
+}
+
+/**
+ * Brain-Score's `PytorchWrapper` + `ActivationsExtractorHelper` for an ONNX model: reads a stimulus
+ * set batch by batch, preprocesses it (`load_preprocess_images`), runs the network and yields each
+ * requested layer's activations, flattened per stimulus in C order (channel × height × width) as
+ * Brain-Score's `flatten` does — or compressed by a {@link SparseRandomProjection} when
+ * `options.projection` is set. Only one batch of images and activations is held at a time.
+ *
+ * Layers are named as {@link OnnxModel.resolveLayer} accepts them: PyTorch module paths
+ * (`features.4`, `layer3.0.conv2`) or raw ONNX tensor names.
+ *
+ * @example
+ * const adapter = await OnnxModelAdapter.load('alexnet.onnx', { projection: { nComponents: 1000 } });
+ * for await (const batch of adapter.activations(stimuli, ['features.4', 'avgpool'], { batchSize: 32 })) {
+ *   batch.shape; // [32, 1000] for features.4 (projected from 192·27·27), [32, 9216] for avgpool
+ * }
+ * await adapter.dispose();
+ */
+export class OnnxModelAdapter implements ModelAdapter {
+  readonly id: string;
+  /** The wrapped model. */
+  readonly model: OnnxModel;
+  private readonly preprocess: PreprocessOptions;
+  private readonly projection?: Required<ProjectionOptions>;
+  /** Projection matrices by input size: layers of equal size share one (it depends only on size and seed). */
+  private readonly projections = new Map<number, SparseRandomProjection>();
+
+  /**
+   * @throws RangeError when the projection's `nComponents` is not a positive integer.
+   */
+  constructor(model: OnnxModel, options: OnnxModelAdapterOptions = {}) {
+    this.model = model;
+    this.id = options.id ?? basename(model.path, extname(model.path));
+    this.preprocess = options.preprocess ?? {};
+    if (options.projection) {
+      const { nComponents = DEFAULT_PROJECTION_COMPONENTS, seed = DEFAULT_PROJECTION_SEED } = options.projection;
+      if (!Number.isSafeInteger(nComponents) || nComponents < 1) {
+        throw new RangeError(`projection.nComponents: expected a positive integer, got ${nComponents}`);
+      }
+      this.projection = { nComponents, seed };
+    }
+  }
+
+  /**
+   * Loads `path` with {@link OnnxModel.load} and wraps it.
+   *
+   * @throws InputError naming the file when it is missing or not a valid ONNX model.
+   * @example
+   * const adapter = await OnnxModelAdapter.load('resnet18.onnx', { intraOpNumThreads: 4 });
+   */
+  static async load(path: string, options: OnnxModelAdapterOptions & OnnxModelOptions = {}): Promise<OnnxModelAdapter> {
+    const { id, preprocess, projection, ...sessionOptions } = options;
+    return new OnnxModelAdapter(await OnnxModel.load(path, sessionOptions), { id, preprocess, projection });
+  }
+
+  /** The model's module paths, containers before their children (see {@link OnnxModel.layers}). */
+  layers(): readonly string[] {
+    return this.model.layers();
+  }
+
+  /**
+   * The projection applied to a layer of `nFeatures` flattened values, or `undefined` when such a
+   * layer passes through (no projection configured, or not more values than components).
+   *
+   * @example
+   * adapter.projectionFor(192 * 27 * 27)?.nComponents; // 1000
+   */
+  projectionFor(nFeatures: number): SparseRandomProjection | undefined {
+    if (!this.projection || nFeatures <= this.projection.nComponents) return undefined;
+    let projection = this.projections.get(nFeatures);
+    if (!projection) {
+      projection = new SparseRandomProjection({ nFeatures, ...this.projection });
+      this.projections.set(nFeatures, projection);
+    }
+    return projection;
+  }
+
+  /**
+   * Runs the model over `stimuli` in row order, `batchSize` images at a time, and yields one
+   * {@link ActivationBatch} per batch per layer (layers in the order asked). `shape` is
+   * `[batch, ...layerShape]`, or `[batch, nComponents]` for a projected layer.
+   *
+   * @throws InputError (suggesting close names) for a layer the model does not have, or naming an
+   *   image that cannot be read; RangeError for a repeated or empty `layers`, or a `batchSize` that
+   *   is not a positive integer; the signal's reason when `opts.signal` aborts.
+   * @example
+   * for await (const b of adapter.activations(stimuli, ['avgpool'], { batchSize: 4 })) console.log(b.stimulusIds);
+   */
+  async *activations(stimuli: StimulusSet, layers: readonly string[], opts: ActivationOptions = {}): AsyncGenerator<ActivationBatch> {
+    const { batchSize = DEFAULT_BATCH_SIZE, signal } = opts;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize: expected a positive integer, got ${batchSize}`);
+    if (layers.length === 0) throw new RangeError('layers: expected at least one layer');
+    const repeated = layers.find((layer, i) => layers.indexOf(layer) !== i);
+    if (repeated !== undefined) throw new RangeError(`layers: '${repeated}' is listed twice`);
+    // Resolve every name before reading any image, so a typo fails at once with suggestions.
+    layers.forEach((layer) => this.model.resolveLayer(layer));
+    const preprocess: PreprocessOptions = { stimulusDegrees: stimuli.visualDegrees, ...this.preprocess };
+    const ids = stimuli.rows.map((row) => row.stimulus_id);
+    for (let start = 0; start < ids.length; start += batchSize) {
+      signal?.throwIfAborted();
+      const batchIds = ids.slice(start, start + batchSize);
+      const images = await Promise.all(batchIds.map((id) => (stimuli.imagePath ? stimuli.imagePath(id) : stimuli.getImage(id))));
+      const { data, dims } = await preprocessBatch(images, preprocess);
+      const outputs = await this.model.run(data, dims, layers);
+      for (const layer of layers) {
+        const activation = outputs.get(layer)!;
+        const nFeatures = activation.data.length / batchIds.length;
+        const projection = this.projectionFor(nFeatures);
+        yield projection
+          ? { stimulusIds: batchIds, layer, shape: [batchIds.length, projection.nComponents], data: projection.transform(activation.data) }
+          : { stimulusIds: batchIds, layer, shape: activation.dims, data: activation.data };
+      }
+    }
+  }
+
+  /** Releases the model's onnxruntime sessions. */
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}
