@@ -7,6 +7,7 @@ import { VvsError } from '@vvs/core';
 import { registerScoreFeatures } from './commands/score-features.ts';
 import { registerLayers } from './commands/layers.ts';
 import { registerActivations } from './commands/activations.ts';
+import { registerSelectLayers } from './commands/select-layers.ts';
 
 /**
  * The `vvs` program with every command registered; errors surface as exceptions (see {@link main}).
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerScoreFeatures(program);
   registerLayers(program);
   registerActivations(program);
+  registerSelectLayers(program);
   return program;
 }
 

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActivationBatch } from '@vvs/core';
 import { readNetcdfAssembly, stimulusSetFromDirectory } from '@vvs/io';
-import { OnnxModelAdapter } from '@vvs/models-onnx';
+import { OnnxModel, OnnxModelAdapter } from '@vvs/models-onnx';
 import { sharedPath } from '@vvs/test-utils';
 import { main } from '../src/index.ts';
 
@@ -137,5 +137,73 @@ describe('vvs activations', () => {
     result = await vvs('activations', '--model', MODEL, '--stimuli', IMAGES, '--layers', 'avgpool,', '--out', out);
     expect(result.code).toBe(2);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('--model builtin:…, --device and --threads', () => {
+  it('vvs layers --model builtin:cnn lists stage1 … avgpool; a seed is accepted', async () => {
+    const { code, stdout } = await vvs('layers', '--model', 'builtin:cnn');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('stage1');
+    expect(lines).toContain('stage3.conv');
+    expect(lines.at(-1)).toBe('avgpool');
+    const seeded = await vvs('layers', '--model', 'builtin:cnn@3', '--threads', '1');
+    expect([seeded.code, seeded.stdout]).toEqual([0, stdout]);
+  });
+
+  it('an unknown built-in model, device or thread count exits 2 with one line', async () => {
+    let result = await vvs('layers', '--model', 'builtin:cnm');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^vvs: --model: unknown built-in model 'builtin:cnm' .*did you mean 'builtin:cnn'\?\n$/);
+    result = await vvs('layers', '--model', 'builtin:cnn', '--device', 'gpu');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^vvs: --device: expected one of cpu, cuda, webgpu, auto, got 'gpu'(; did you mean .*)?\n$/);
+    result = await vvs('layers', '--model', 'builtin:cnn', '--threads', '0');
+    expect([result.code, result.stderr]).toEqual([2, "vvs: --threads: expected a positive integer, got '0'\n"]);
+  });
+
+  it('--device auto says on stderr which device it got; an explicit device that cannot start exits 2 naming it', async () => {
+    const auto = await vvs('layers', '--model', 'builtin:gabor', '--device', 'auto');
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toBe('grayscale\nfilters\nsimple\ncomplex\n');
+    expect(auto.stderr).toMatch(/^vvs: using (cuda|webgpu|cpu)( \(.+\))?\n$/);
+    // Only where CUDA did not start (no GPU, or no CUDA provider library) can its refusal be checked.
+    if (!auto.stderr.startsWith('vvs: using cuda')) {
+      expect(auto.stderr).toMatch(/\(cuda unavailable: .+\)|; webgpu unavailable/);
+      const cuda = await vvs('layers', '--model', 'builtin:gabor', '--device', 'cuda');
+      expect(cuda.code).toBe(2);
+      expect(cuda.stdout).toBe('');
+      expect(cuda.stderr).toMatch(/^vvs: device cuda unavailable: .+ \(use --device cpu, or --device auto to fall back\)\n$/);
+    }
+  });
+});
+
+describe('vvs activations --cache', () => {
+  const CNN_LAYERS = 'stage2,avgpool';
+
+  it('is off by default; --cache <dir> stores, then serves the same assembly without running the model; --no-cache ignores it', async () => {
+    const cacheDir = join(scratch, 'cache');
+    const run = vi.spyOn(OnnxModel.prototype, 'run');
+    const args = (out: string, ...extra: string[]) => ['activations', '--model', 'builtin:cnn', '--stimuli', IMAGES, '--layers', CNN_LAYERS, '--batch-size', '4', '--out', out, ...extra];
+    const plain = join(scratch, 'cnn-plain.nc');
+    expect((await vvs(...args(plain))).code).toBe(0);
+    expect(existsSync(cacheDir)).toBe(false);
+    const first = join(scratch, 'cnn-first.nc');
+    expect((await vvs(...args(first, '--cache', cacheDir))).code).toBe(0);
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+    run.mockClear();
+    const second = join(scratch, 'cnn-second.nc');
+    const served = await vvs(...args(second, '--cache', cacheDir));
+    expect([served.code, served.stderr]).toEqual([0, '']);
+    expect(run).not.toHaveBeenCalled();
+    const [a, b, c] = await Promise.all([plain, first, second].map((f) => readNetcdfAssembly(f)));
+    expect(b.data).toEqual(a.data);
+    expect(c.data).toEqual(a.data);
+    expect(c.coords.neuroid_id.values).toEqual(a.coords.neuroid_id.values);
+    const bypass = join(scratch, 'cnn-bypass.nc');
+    expect((await vvs(...args(bypass, '--cache', cacheDir, '--no-cache'))).code).toBe(0);
+    expect(run).toHaveBeenCalledTimes(3);
+    expect((await readNetcdfAssembly(bypass)).data).toEqual(a.data);
   });
 });

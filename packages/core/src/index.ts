@@ -63,3 +63,7 @@ export type { LayerCommitment, CommitmentTable } from './commitments.ts';
 // Built-in synthetic data (the example and the benchmark workload).
 export { syntheticPopulation, EXAMPLE_POPULATION } from './synthetic/population.ts';
 export type { SyntheticPopulationOptions } from './synthetic/population.ts';
+
+// Automatic layer selection (Brain-Score's LayerSelection).
+export { selectLayer } from './selection/layer-selection.ts';
+export type { LayerScore, LayerSelection, SelectLayerOptions } from './selection/layer-selection.ts';

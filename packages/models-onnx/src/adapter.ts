@@ -3,8 +3,10 @@
  */
 import { basename, extname } from 'node:path';
 import type { ActivationBatch, ActivationOptions, ModelAdapter, StimulusSet } from '@vvs/core';
-import { OnnxModel } from './onnx-model.ts';
-import type { OnnxModelOptions } from './onnx-model.ts';
+import { activationCacheKey, stimulusSetHash } from './activation-cache.ts';
+import type { ActivationCache, CachedActivations } from './activation-cache.ts';
+import { loadModel } from './model-source.ts';
+import type { OnnxModel, OnnxModelOptions } from './onnx-model.ts';
 import { preprocessBatch } from './preprocess.ts';
 import type { PreprocessOptions } from './preprocess.ts';
 import { DEFAULT_PROJECTION_COMPONENTS, DEFAULT_PROJECTION_SEED, SparseRandomProjection } from './projection.ts';
@@ -34,6 +36,21 @@ export interface OnnxModelAdapterOptions {
    * projection to `nComponents` values; smaller layers pass through unchanged. Default: no projection.
    */
   projection?: ProjectionOptions;
+}
+
+/** Options of {@link OnnxModelAdapter.activations}: the common ones plus an activation cache. */
+export interface OnnxActivationOptions extends ActivationOptions {
+  /**
+   * Serve layers from this cache when their activations on these exact stimuli are stored, and
+   * store the others once the run completes (an aborted or abandoned run stores nothing). Default: none.
+   */
+  cache?: ActivationCache;
+}
+
+/** A layer's activations on the whole set, gathered while streaming so they can be cached at the end. */
+interface Collected {
+  shape: readonly number[];
+  data: Float32Array;
 }
 
 /**
@@ -79,15 +96,16 @@ export class OnnxModelAdapter implements ModelAdapter {
   }
 
   /**
-   * Loads `path` with {@link OnnxModel.load} and wraps it.
+   * Loads the model `spec` names — an `.onnx` file or `builtin:<name>[@seed]`, see {@link loadModel} — and wraps it.
    *
-   * @throws InputError naming the file when it is missing or not a valid ONNX model.
+   * @throws InputError naming the file when it is missing or not a valid ONNX model, or for an
+   *   unknown built-in model; DeviceUnavailableError when `options.device` cannot start.
    * @example
-   * const adapter = await OnnxModelAdapter.load('resnet18.onnx', { intraOpNumThreads: 4 });
+   * const adapter = await OnnxModelAdapter.load('resnet18.onnx', { intraOpNumThreads: 4, device: 'auto' });
    */
-  static async load(path: string, options: OnnxModelAdapterOptions & OnnxModelOptions = {}): Promise<OnnxModelAdapter> {
+  static async load(spec: string, options: OnnxModelAdapterOptions & OnnxModelOptions = {}): Promise<OnnxModelAdapter> {
     const { id, preprocess, projection, ...sessionOptions } = options;
-    return new OnnxModelAdapter(await OnnxModel.load(path, sessionOptions), { id, preprocess, projection });
+    return new OnnxModelAdapter(await loadModel(spec, sessionOptions), { id, preprocess, projection });
   }
 
   /** The model's module paths, containers before their children (see {@link OnnxModel.layers}). */
@@ -117,14 +135,20 @@ export class OnnxModelAdapter implements ModelAdapter {
    * {@link ActivationBatch} per batch per layer (layers in the order asked). `shape` is
    * `[batch, ...layerShape]`, or `[batch, nComponents]` for a projected layer.
    *
+   * With `opts.cache`, layers whose activations are stored under their content key (model bytes,
+   * preprocessing, image bytes, layer, projection; see {@link activationCacheKey}) are sliced from
+   * the cache — no image is decoded and the model does not run when every layer is stored — and
+   * the others are gathered in memory (the whole set × layer, the price of caching) and stored once
+   * the last batch has been yielded.
+   *
    * @throws InputError (suggesting close names) for a layer the model does not have, or naming an
    *   image that cannot be read; RangeError for a repeated or empty `layers`, or a `batchSize` that
    *   is not a positive integer; the signal's reason when `opts.signal` aborts.
    * @example
-   * for await (const b of adapter.activations(stimuli, ['avgpool'], { batchSize: 4 })) console.log(b.stimulusIds);
+   * for await (const b of adapter.activations(stimuli, ['avgpool'], { batchSize: 4, cache: new ActivationCache() })) console.log(b.stimulusIds);
    */
-  async *activations(stimuli: StimulusSet, layers: readonly string[], opts: ActivationOptions = {}): AsyncGenerator<ActivationBatch> {
-    const { batchSize = DEFAULT_BATCH_SIZE, signal } = opts;
+  async *activations(stimuli: StimulusSet, layers: readonly string[], opts: OnnxActivationOptions = {}): AsyncGenerator<ActivationBatch> {
+    const { batchSize = DEFAULT_BATCH_SIZE, signal, cache } = opts;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize: expected a positive integer, got ${batchSize}`);
     if (layers.length === 0) throw new RangeError('layers: expected at least one layer');
     const repeated = layers.find((layer, i) => layers.indexOf(layer) !== i);
@@ -133,21 +157,74 @@ export class OnnxModelAdapter implements ModelAdapter {
     layers.forEach((layer) => this.model.resolveLayer(layer));
     const preprocess: PreprocessOptions = { stimulusDegrees: stimuli.visualDegrees, ...this.preprocess };
     const ids = stimuli.rows.map((row) => row.stimulus_id);
+    const keys = cache ? await this.cacheKeys(stimuli, layers, preprocess) : new Map<string, string>();
+    const stored = new Map<string, CachedActivations>();
+    for (const [layer, key] of keys) {
+      const entry = await cache!.get(key);
+      if (entry && entry.rows === ids.length) stored.set(layer, entry);
+    }
+    const live = layers.filter((layer) => !stored.has(layer));
+    const collected = new Map<string, Collected>();
     for (let start = 0; start < ids.length; start += batchSize) {
       signal?.throwIfAborted();
       const batchIds = ids.slice(start, start + batchSize);
-      const images = await Promise.all(batchIds.map((id) => (stimuli.imagePath ? stimuli.imagePath(id) : stimuli.getImage(id))));
-      const { data, dims } = await preprocessBatch(images, preprocess);
-      const outputs = await this.model.run(data, dims, layers);
+      const outputs = live.length > 0 ? await this.runBatch(stimuli, batchIds, preprocess, live) : new Map<string, ActivationBatch>();
       for (const layer of layers) {
-        const activation = outputs.get(layer)!;
-        const nFeatures = activation.data.length / batchIds.length;
-        const projection = this.projectionFor(nFeatures);
-        yield projection
-          ? { stimulusIds: batchIds, layer, shape: [batchIds.length, projection.nComponents], data: projection.transform(activation.data) }
-          : { stimulusIds: batchIds, layer, shape: activation.dims, data: activation.data };
+        const entry = stored.get(layer);
+        if (entry) {
+          const width = entry.data.length / entry.rows;
+          yield { stimulusIds: batchIds, layer, shape: [batchIds.length, ...entry.shape], data: entry.data.subarray(start * width, (start + batchIds.length) * width) };
+          continue;
+        }
+        const batch = outputs.get(layer)!;
+        if (cache) {
+          let gathered = collected.get(layer);
+          if (!gathered) {
+            gathered = { shape: batch.shape.slice(1), data: new Float32Array((ids.length * batch.data.length) / batchIds.length) };
+            collected.set(layer, gathered);
+          }
+          gathered.data.set(batch.data, (start * batch.data.length) / batchIds.length);
+        }
+        yield batch;
       }
     }
+    for (const [layer, { shape, data }] of collected) await cache!.set(keys.get(layer)!, { shape, rows: ids.length, data });
+  }
+
+  /**
+   * The cache key of each layer's activations on `stimuli` (see {@link activationCacheKey}).
+   *
+   * @example
+   * (await adapter.cacheKeys(stimuli, ['avgpool'], {})).get('avgpool'); // 64 hex digits
+   */
+  async cacheKeys(stimuli: StimulusSet, layers: readonly string[], preprocess: PreprocessOptions): Promise<Map<string, string>> {
+    const stimuliHash = await stimulusSetHash(stimuli);
+    const parts = { model: this.model.sha256, preprocess, stimuli: stimuliHash, projection: this.projection ?? null };
+    return new Map(layers.map((layer) => [layer, activationCacheKey({ ...parts, layer })]));
+  }
+
+  /** Reads, preprocesses and runs one batch, returning each layer's batch (flattened or projected). */
+  private async runBatch(
+    stimuli: StimulusSet,
+    batchIds: readonly string[],
+    preprocess: PreprocessOptions,
+    layers: readonly string[],
+  ): Promise<Map<string, ActivationBatch>> {
+    const images = await Promise.all(batchIds.map((id) => (stimuli.imagePath ? stimuli.imagePath(id) : stimuli.getImage(id))));
+    const { data, dims } = await preprocessBatch(images, preprocess);
+    const outputs = await this.model.run(data, dims, layers);
+    const batches = new Map<string, ActivationBatch>();
+    for (const layer of layers) {
+      const activation = outputs.get(layer)!;
+      const projection = this.projectionFor(activation.data.length / batchIds.length);
+      batches.set(
+        layer,
+        projection
+          ? { stimulusIds: batchIds, layer, shape: [batchIds.length, projection.nComponents], data: projection.transform(activation.data) }
+          : { stimulusIds: batchIds, layer, shape: activation.dims, data: activation.data },
+      );
+    }
+    return batches;
   }
 
   /** Releases the model's onnxruntime sessions. */

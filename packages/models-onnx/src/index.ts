@@ -19,7 +19,7 @@ export type { ResizeMode, PreprocessOptions, PreprocessedBatch } from './preproc
 
 // Streaming activations of stimulus sets, optionally compressed by a sparse random projection.
 export { OnnxModelAdapter, DEFAULT_BATCH_SIZE } from './adapter.ts';
-export type { OnnxModelAdapterOptions, ProjectionOptions } from './adapter.ts';
+export type { OnnxModelAdapterOptions, OnnxActivationOptions, ProjectionOptions } from './adapter.ts';
 export { SparseRandomProjection, DEFAULT_PROJECTION_COMPONENTS, DEFAULT_PROJECTION_SEED } from './projection.ts';
 export type { SparseRandomProjectionOptions } from './projection.ts';
 
@@ -36,3 +36,30 @@ export {
   DEFAULT_CNN_SEED,
 } from './builtin/index.ts';
 export type { BuiltinModelName, BuiltinModelOptions } from './builtin/index.ts';
+
+// Execution devices (onnxruntime execution providers), with an `auto` fallback that says why.
+export {
+  DEVICES,
+  DEFAULT_DEVICE,
+  AUTO_DEVICE_ORDER,
+  DeviceUnavailableError,
+  parseDevice,
+  createDeviceSession,
+  describeDevice,
+} from './device.ts';
+export type { Device, ExecutionDevice, DeviceFallback, DeviceSession } from './device.ts';
+
+// What `--model` names: a file or `builtin:<name>[@seed]`.
+export { BUILTIN_PREFIX, parseModelSource, loadModel } from './model-source.ts';
+export type { ModelSource } from './model-source.ts';
+
+// Content-addressed on-disk cache of per-layer activations.
+export {
+  ACTIVATION_CACHE_ENV,
+  ActivationCache,
+  activationCacheKey,
+  canonicalJson,
+  defaultActivationCacheDir,
+  stimulusSetHash,
+} from './activation-cache.ts';
+export type { ActivationCacheKeyParts, ActivationCacheOptions, CachedActivations } from './activation-cache.ts';

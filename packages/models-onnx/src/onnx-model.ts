@@ -2,10 +2,13 @@
  * An ONNX vision model whose internal tensors can be read by PyTorch module path, the way
  * Brain-Score's `PytorchWrapper` reads layer activations through forward hooks.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InputError, closestMatches } from '@vvs/core';
 import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
+import { DEFAULT_DEVICE, createDeviceSession } from './device.ts';
+import type { Device, DeviceFallback, ExecutionDevice } from './device.ts';
 import { moduleTensors } from './layer-names.ts';
 import type { ModuleTensor } from './layer-names.ts';
 
@@ -21,8 +24,14 @@ export interface OnnxModelOptions {
    * swallow a requested layer: onnxruntime keeps every graph output, and layers are graph outputs here.
    */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
-  /** Threads per operator; default: onnxruntime's choice (all physical cores). */
+  /** Threads per operator on the CPU (a positive integer); default: onnxruntime's choice (all physical cores). */
   intraOpNumThreads?: number;
+  /**
+   * Execution device (onnxruntime's execution provider); default {@link DEFAULT_DEVICE} (`'cpu'`).
+   * `'auto'` takes the first of CUDA, WebGPU and the CPU that starts ({@link OnnxModel.device} says
+   * which); an explicit device that cannot start raises a `DeviceUnavailableError`.
+   */
+  device?: Device;
 }
 
 /** The model's image input: its name and dimensions (a string for a symbolic axis such as `batch`). */
@@ -62,16 +71,21 @@ export class OnnxModel {
   readonly inputInfo: OnnxInputInfo;
   /** Names of the graph's own outputs (`logits`). */
   readonly outputNames: readonly string[];
+  /** Hex SHA-256 of the serialized model: identifies its weights and graph in activation cache keys. */
+  readonly sha256: string;
 
   private readonly proto: onnxProto.onnx.ModelProto;
   private readonly modules: Map<string, ModuleTensor>;
   private readonly tensors: Set<string>;
   private readonly options: OnnxModelOptions;
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  private executionDevice: ExecutionDevice = 'cpu';
+  private skippedDevices: readonly DeviceFallback[] = [];
 
-  private constructor(path: string, proto: onnxProto.onnx.ModelProto, options: OnnxModelOptions) {
+  private constructor(path: string, proto: onnxProto.onnx.ModelProto, sha256: string, options: OnnxModelOptions) {
     this.path = path;
     this.proto = proto;
+    this.sha256 = sha256;
     this.options = options;
     const graph = proto.graph!;
     // protobufjs leaves absent fields undefined; a decoded repeated field defaults to [].
@@ -109,13 +123,19 @@ export class OnnxModel {
   /**
    * Validates a serialized ONNX model held in memory (such as a generated built-in model) and loads
    * it; `name` stands for the file in {@link path} and in errors. Invalid bytes raise an
-   * {@link InputError} naming it, exactly as {@link OnnxModel.load} does for a file.
+   * {@link InputError} naming it, exactly as {@link OnnxModel.load} does for a file; a device that
+   * cannot start raises a `DeviceUnavailableError`, and an `intraOpNumThreads` that is not a
+   * positive integer a RangeError.
    *
    * @example
    * const model = await OnnxModel.fromBytes(builtinModel('gabor'), 'builtin:gabor');
    * model.layers(); // ['grayscale', 'filters', 'simple', 'complex']
    */
   static async fromBytes(bytes: Uint8Array, name: string, options: OnnxModelOptions = {}): Promise<OnnxModel> {
+    const { intraOpNumThreads } = options;
+    if (intraOpNumThreads !== undefined && (!Number.isSafeInteger(intraOpNumThreads) || intraOpNumThreads < 1)) {
+      throw new RangeError(`intraOpNumThreads: expected a positive integer, got ${intraOpNumThreads}`);
+    }
     let proto: onnxProto.onnx.ModelProto;
     try {
       proto = onnx.ModelProto.decode(bytes);
@@ -125,11 +145,27 @@ export class OnnxModel {
     if (!proto.graph?.node?.length) {
       throw new InputError(`${name} is not a valid ONNX model: it holds no graph`, { file: name });
     }
-    const model = new OnnxModel(name, proto, options);
-    const session = model.createSession(bytes);
-    model.sessions.set('', session);
-    await session;
+    const model = new OnnxModel(name, proto, createHash('sha256').update(bytes).digest('hex'), options);
+    // The first session settles the device (trying each for 'auto'); later sessions reuse it.
+    const { session, device, fallbacks } = await createDeviceSession(bytes, options.device ?? DEFAULT_DEVICE, model.sessionOptions()).catch(
+      (cause: unknown) => {
+        throw model.loadError(cause);
+      },
+    );
+    model.sessions.set('', Promise.resolve(session));
+    model.executionDevice = device;
+    model.skippedDevices = fallbacks;
     return model;
+  }
+
+  /** The device the model runs on: the one asked for, or what `'auto'` resolved to. */
+  get device(): ExecutionDevice {
+    return this.executionDevice;
+  }
+
+  /** The devices `'auto'` tried before {@link device} and why each did not start (empty otherwise). */
+  get deviceFallbacks(): readonly DeviceFallback[] {
+    return this.skippedDevices;
   }
 
   /** Module paths of the model in `named_modules()` order (containers before their children). */
@@ -197,13 +233,24 @@ export class OnnxModel {
     await Promise.all(sessions.map(async (s) => (await s).release()));
   }
 
-  private createSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  private sessionOptions(): ort.InferenceSession.SessionOptions {
     const { graphOptimizationLevel, intraOpNumThreads } = this.options;
-    return ort.InferenceSession.create(bytes, {
+    return {
       ...(graphOptimizationLevel ? { graphOptimizationLevel } : {}),
       ...(intraOpNumThreads ? { intraOpNumThreads } : {}),
-    }).catch((cause: unknown) => {
-      throw new InputError(`${this.path}: onnxruntime cannot load the model: ${(cause as Error).message}`, { file: this.path, cause });
+    };
+  }
+
+  /** onnxruntime's refusal of the model as an InputError naming it; device errors pass unchanged. */
+  private loadError(cause: unknown): unknown {
+    if (cause instanceof InputError) return cause;
+    return new InputError(`${this.path}: onnxruntime cannot load the model: ${(cause as Error).message}`, { file: this.path, cause });
+  }
+
+  /** A session for a variant of the model (extra outputs) on the device the first session settled. */
+  private createSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
+    return ort.InferenceSession.create(bytes, { ...this.sessionOptions(), executionProviders: [this.executionDevice] }).catch((cause: unknown) => {
+      throw this.loadError(cause);
     });
   }
 

@@ -1,16 +1,23 @@
 /**
  * `vvs activations`: run an ONNX model over a stimulus set and write the named layers' activations as
  * a Brain-Score activations assembly (presentation × neuroid netCDF-4).
+ *
+ * Activations are computed afresh unless `--cache <dir>` is given: then each layer is looked up in
+ * (and, after a complete run, stored in) a content-addressed cache keyed by the model's bytes, the
+ * preprocessing, the images' bytes, the layer and the projection (`ActivationCache` of
+ * `@vvs/models-onnx`); `--no-cache` turns a `--cache` given earlier off.
  */
 import type { Command } from 'commander';
 import { InputError } from '@vvs/core';
 import type { ActivationBatch, Assembly } from '@vvs/core';
 import { openStimulusSet, writeNetcdfAssembly } from '@vvs/io';
-import { DEFAULT_BATCH_SIZE, DEFAULT_VISUAL_DEGREES, OnnxModelAdapter } from '@vvs/models-onnx';
+import { ActivationCache, DEFAULT_BATCH_SIZE, DEFAULT_VISUAL_DEGREES, OnnxModelAdapter } from '@vvs/models-onnx';
 import { progressReporter } from '../progress.ts';
+import { parseCount, parseLayers, parseSeed } from '../flags.ts';
+import { addModelFlags, openModel } from './layers.ts';
+import type { ModelFlags } from './layers.ts';
 
-interface ActivationsFlags {
-  model: string;
+interface ActivationsFlags extends ModelFlags {
   stimuli: string;
   layers: string;
   out: string;
@@ -19,6 +26,8 @@ interface ActivationsFlags {
   batchSize: string;
   visualDegrees: string;
   stimulusDegrees?: string;
+  /** The cache folder; `false` for `--no-cache`, `undefined` when neither is given (no cache). */
+  cache?: string | false;
 }
 
 /** Bytes per float32 activation, for the out-of-memory message. */
@@ -34,10 +43,9 @@ const FLOAT32_BYTES = 4;
  *   '--layers', 'features.4,avgpool', '--projection', '1000', '--out', 'alexnet.nc']);
  */
 export function registerActivations(program: Command): void {
-  program
-    .command('activations')
-    .description("write a model's layer activations on a stimulus set as a Brain-Score activations assembly (.nc)")
-    .requiredOption('--model <file>', 'the model: an .onnx file exported from PyTorch')
+  addModelFlags(
+    program.command('activations').description("write a model's layer activations on a stimulus set as a Brain-Score activations assembly (.nc)"),
+  )
     .requiredOption('--stimuli <path>', 'a folder of images (stimulus_id = file name without extension) or a stimulus-set .csv (stimulus_id, filename, …)')
     .requiredOption('--layers <names>', 'comma-separated layers: PyTorch module paths (see vvs layers) or ONNX tensor names')
     .requiredOption('--out <file>', 'the .nc file to write (presentation × neuroid, float32)')
@@ -46,6 +54,9 @@ export function registerActivations(program: Command): void {
     .option('--batch-size <n>', 'images per forward pass', String(DEFAULT_BATCH_SIZE))
     .option('--visual-degrees <deg>', "the model's field of view in degrees", String(DEFAULT_VISUAL_DEGREES))
     .option('--stimulus-degrees <deg>', 'degrees the stimuli span (default: the same as --visual-degrees, no placement)')
+    // Off unless asked for, so a plain run always computes what it writes.
+    .option('--cache <dir>', 'reuse (and store) per-layer activations in this folder, keyed by model, preprocessing, image bytes, layer and projection')
+    .option('--no-cache', 'compute every activation (the default)')
     .action(async (flags: ActivationsFlags) => {
       const layers = parseLayers(flags.layers);
       const batchSize = parseCount(flags.batchSize, '--batch-size');
@@ -54,15 +65,16 @@ export function registerActivations(program: Command): void {
       const projection =
         flags.projection === undefined
           ? undefined
-          : { nComponents: parseCount(flags.projection, '--projection'), seed: parseSeed(flags.projectionSeed) };
+          : { nComponents: parseCount(flags.projection, '--projection'), seed: parseSeed(flags.projectionSeed, '--projection-seed') };
       const stimuli = openStimulusSet(flags.stimuli, { visualDegrees: stimulusDegrees });
-      const adapter = await OnnxModelAdapter.load(flags.model, { preprocess: { visualDegrees }, projection });
+      const cache = flags.cache ? new ActivationCache({ dir: flags.cache }) : undefined;
+      const adapter = new OnnxModelAdapter(await openModel(flags), { preprocess: { visualDegrees }, projection });
       const progress = progressReporter(true);
       let assembly: Assembly;
       try {
         const ids = stimuli.rows.map((row) => row.stimulus_id);
         let done = 0;
-        assembly = await collectAssembly(ids, layers, adapter.activations(stimuli, layers, { batchSize }), (batch) => {
+        assembly = await collectAssembly(ids, layers, adapter.activations(stimuli, layers, { batchSize, cache }), (batch) => {
           if (batch.layer === layers[layers.length - 1]) progress(`activations ${(done += batch.stimulusIds.length)}/${ids.length}`);
         });
       } finally {
@@ -162,23 +174,7 @@ async function collectAssembly(
   };
 }
 
-function parseLayers(text: string): string[] {
-  const layers = text.split(',').map((layer) => layer.trim());
-  if (layers.some((layer) => layer === '')) throw new InputError(`--layers: expected comma-separated layer names, got '${text}'`, { field: 'layers' });
-  return layers;
-}
 
-function parseCount(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`${flag}: expected a positive integer, got '${text}'`);
-  return n;
-}
-
-function parseSeed(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InputError(`--projection-seed: expected an integer in [0, 4294967295], got '${text}'`);
-  return n;
-}
 
 function parseDegrees(text: string, flag: string): number {
   const deg = Number(text);

@@ -14,6 +14,7 @@ import {
 } from '@vvs/core';
 import { openFeatures, readNetcdfAssembly } from '@vvs/io';
 import { parseNormalization, type RegressionKind } from '@vvs/metrics';
+import { parseCount } from '../flags.ts';
 import { progressReporter } from '../progress.ts';
 
 interface ScoreFeaturesFlags {
@@ -92,11 +93,6 @@ function parseRegression(kind: string): RegressionKind {
   throw new InputError(`--regression: expected pls or ridge, got '${kind}'`);
 }
 
-function parseCount(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag}: expected a positive integer, got '${text}'`);
-  return n;
-}
 
 /** The `--json` object: the score, its split details, and the shape of the data. */
 function toJson(score: FeatureScore) {
