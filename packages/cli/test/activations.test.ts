@@ -6,7 +6,7 @@ import type { ActivationBatch } from '@vvs/core';
 import { readNetcdfAssembly, stimulusSetFromDirectory } from '@vvs/io';
 import { OnnxModel, OnnxModelAdapter } from '@vvs/models-onnx';
 import { sharedPath } from '@vvs/test-utils';
-import { main } from '../src/index.ts';
+import { vvs } from './run-cli.ts';
 
 const MODEL = sharedPath('models/alexnet-seed0-trunk.onnx');
 const IMAGES = sharedPath('reference/brainscore-files/images');
@@ -15,21 +15,6 @@ const IDS = Array.from({ length: 10 }, (_, i) => `n${i}`);
 /** features.12: the last max-pool, 256 × 6 × 6; features.2: the first, 64 × 27 × 27. */
 const LAYERS = ['features.12', 'features.2'];
 const WIDTHS = [256 * 6 * 6, 64 * 27 * 27];
-
-/** Runs the CLI in-process; returns the exit code and what it printed. */
-async function vvs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'vvs', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 /** Each layer's activations from the adapter, stimuli × features row-major, the CLI's independent reference. */
 async function adapterRows(projection?: { nComponents: number; seed: number }): Promise<Map<string, Float32Array>> {

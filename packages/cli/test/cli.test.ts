@@ -7,24 +7,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Assembly } from '@vvs/core';
 import { writeNetcdfAssembly, writeNpy } from '@vvs/io';
 import { neuralFixtureAssemblies, sharedPath } from '@vvs/test-utils';
-import { main } from '../src/index.ts';
+import { vvs } from './run-cli.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
-
-/** Runs the CLI in-process; returns the exit code and what it printed. */
-async function vvs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'vvs', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -7,22 +7,7 @@ import type { Assembly } from '@vvs/core';
 import { stimulusSetFromDirectory, writeNetcdfAssembly } from '@vvs/io';
 import { RandomState } from '@vvs/metrics';
 import { OnnxModelAdapter, builtinModel } from '@vvs/models-onnx';
-import { main } from '../src/index.ts';
-
-/** Runs the CLI in-process; returns the exit code and what it printed. */
-async function vvs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'vvs', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { vvs } from './run-cli.ts';
 
 /** Standard normal draws (Box–Muller) from numpy's MT19937, so the data are the same on every platform. */
 function normalSource(seed: number): () => number {
