@@ -1,0 +1,2 @@
+/** Peak resident set size of this process in bytes (see peak-rss.mjs). */
+export function peakRss(): number;
