@@ -22,7 +22,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crc32, deflateSync } from 'node:zlib';
+import { encodePng } from '@vvs/test-utils';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PYTHON = '/usr/bin/python3';
@@ -132,28 +132,8 @@ function writeImages(out: string, count: number): void {
   for (let i = 0; i < count; i++) {
     const key = createHash('sha256').update(`vvs-bench-extraction:${IMAGE_SEED}:${i}`).digest();
     const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
-    writeFileSync(join(out, `img${String(i).padStart(5, '0')}.png`), png(IMAGE_SIZE, cipher.update(pixels)));
+    writeFileSync(join(out, `img${String(i).padStart(5, '0')}.png`), encodePng(IMAGE_SIZE, cipher.update(pixels)));
   }
-}
-
-/** An 8-bit RGB PNG (no filtering, one IDAT chunk) of `size`² pixels, row-major RGB. */
-function png(size: number, rgb: Uint8Array): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(body.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
-    return Buffer.concat([head, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, truecolour, deflate, no filter, no interlace
-  const scanlines = Buffer.alloc(size * (1 + 3 * size));
-  for (let y = 0; y < size; y++) scanlines.set(rgb.subarray(y * 3 * size, (y + 1) * 3 * size), y * (1 + 3 * size) + 1);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A folder of hard links to the first `count` images of `from` (a stimulus set of exactly those). */

@@ -1,38 +1,18 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Assembly } from '@vvs/core';
 import { stimulusSetFromDirectory, writeNetcdfAssembly } from '@vvs/io';
 import { RandomState } from '@vvs/metrics';
 import { OnnxModelAdapter, builtinModel } from '@vvs/models-onnx';
 import { vvs } from './run-cli.ts';
+import { encodePng } from '@vvs/test-utils';
 
 /** Standard normal draws (Box–Muller) from numpy's MT19937, so the data are the same on every platform. */
 function normalSource(seed: number): () => number {
   const rng = new RandomState(seed);
   return () => Math.sqrt(-2 * Math.log(1 - rng.randomSample())) * Math.cos(2 * Math.PI * rng.randomSample());
-}
-
-/** An 8-bit RGB PNG (no filtering, one IDAT chunk) of `size`² pixels. */
-function png(size: number, rgb: Uint8Array): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(body.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
-    return Buffer.concat([head, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, truecolour, deflate, no filter, no interlace
-  const scanlines = Buffer.alloc(size * (1 + 3 * size));
-  for (let y = 0; y < size; y++) scanlines.set(rgb.subarray(y * 3 * size, (y + 1) * 3 * size), y * (1 + 3 * size) + 1);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const OBJECTS = 6;
@@ -70,7 +50,7 @@ async function writeKnownAnswer(): Promise<void> {
     for (let i = 0; i < IMAGES_PER_OBJECT; i++) {
       const id = `obj${o}_img${i}`;
       const rgb = Uint8Array.from(prototype, (v) => Math.min(255, Math.max(0, Math.round(v + 40 * normal()))));
-      writeFileSync(join(imageDir, `${id}.png`), png(IMAGE_SIZE, rgb));
+      writeFileSync(join(imageDir, `${id}.png`), encodePng(IMAGE_SIZE, rgb));
       ids.push(id);
       objects.push(`object${o}`);
     }
