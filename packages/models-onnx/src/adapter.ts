@@ -2,12 +2,12 @@
  * An ONNX model as a vvs {@link ModelAdapter}: stimuli in, named layers' activations out, batch by batch.
  */
 import { basename, extname } from 'node:path';
-import type { ActivationBatch, ActivationOptions, ModelAdapter, StimulusSet } from '@vvs/core';
+import { InputError, type ActivationBatch, type ActivationOptions, type ModelAdapter, type StimulusSet } from '@vvs/core';
 import { activationCacheKey, stimulusSetHash } from './activation-cache.ts';
 import type { ActivationCache, CachedActivations } from './activation-cache.ts';
 import { loadModel } from './model-source.ts';
 import type { OnnxModel, OnnxModelOptions } from './onnx-model.ts';
-import { preprocessBatch } from './preprocess.ts';
+import { DEFAULT_INPUT_SIZE, preprocessBatch } from './preprocess.ts';
 import type { PreprocessOptions } from './preprocess.ts';
 import { DEFAULT_PROJECTION_COMPONENTS, DEFAULT_PROJECTION_SEED, SparseRandomProjection } from './projection.ts';
 
@@ -80,12 +80,15 @@ export class OnnxModelAdapter implements ModelAdapter {
   private readonly projections = new Map<number, SparseRandomProjection>();
 
   /**
+   * @throws InputError when the model's input is not an image batch (rank 4, 3 channels, and a fixed
+   *   spatial size equal to the preprocessing's input size when the model fixes one).
    * @throws RangeError when the projection's `nComponents` is not a positive integer.
    */
   constructor(model: OnnxModel, options: OnnxModelAdapterOptions = {}) {
     this.model = model;
     this.id = options.id ?? basename(model.path, extname(model.path));
     this.preprocess = options.preprocess ?? {};
+    checkImageInput(model, this.preprocess.inputSize ?? DEFAULT_INPUT_SIZE);
     if (options.projection) {
       const { nComponents = DEFAULT_PROJECTION_COMPONENTS, seed = DEFAULT_PROJECTION_SEED } = options.projection;
       if (!Number.isSafeInteger(nComponents) || nComponents < 1) {
@@ -230,5 +233,22 @@ export class OnnxModelAdapter implements ModelAdapter {
   /** Releases the model's onnxruntime sessions. */
   async dispose(): Promise<void> {
     await this.model.dispose();
+  }
+}
+
+/** Refuses a model whose single input cannot take a batch of preprocessed RGB images (N × 3 × H × W). */
+function checkImageInput(model: OnnxModel, inputSize: number): void {
+  const { name, dims } = model.inputInfo;
+  const fixed = (d: number | string) => typeof d === 'number';
+  const shape = `[${dims.join(', ')}]`;
+  if (dims.length !== 4 || (fixed(dims[1]) && dims[1] !== 3)) {
+    throw new InputError(`${model.path}: input '${name}' has shape ${shape}, not an image batch [N, 3, H, W]`, { file: model.path });
+  }
+  for (const d of dims.slice(2)) {
+    if (fixed(d) && d !== inputSize) {
+      throw new InputError(`${model.path}: input '${name}' expects ${shape} images, but preprocessing makes ${inputSize}×${inputSize} (set inputSize)`, {
+        file: model.path,
+      });
+    }
   }
 }

@@ -8,6 +8,7 @@ import { OnnxModelAdapter } from '../src/adapter.ts';
 import { OnnxModel } from '../src/onnx-model.ts';
 import { preprocessBatch } from '../src/preprocess.ts';
 import { SparseRandomProjection } from '../src/projection.ts';
+import { GraphBuilder } from '../src/builtin/graph-builder.ts';
 
 const MODEL = sharedPath('models/alexnet-seed0-trunk.onnx');
 const IMAGES = sharedPath('reference/brainscore-files/images');
@@ -135,5 +136,23 @@ describe('OnnxModelAdapter', () => {
     };
     await expect(run()).rejects.toThrow('stop');
     expect(seen).toEqual([IDS.slice(0, 4)]);
+  });
+});
+
+describe('OnnxModelAdapter refuses models that cannot take images', () => {
+  it('names the file and the input shape of a non-image model', async () => {
+    const graph = new GraphBuilder('vvs_vector', 'a model of vectors', [10]);
+    const [out] = graph.node('relu', 'Relu', [graph.input]);
+    const model = await OnnxModel.fromBytes(graph.encode(out, [10]), 'vector.onnx');
+    expect(() => new OnnxModelAdapter(model)).toThrow(InputError);
+    expect(() => new OnnxModelAdapter(model)).toThrow("vector.onnx: input 'input' has shape [batch, 10], not an image batch [N, 3, H, W]");
+  });
+
+  it('refuses a fixed input size other than the preprocessing size', async () => {
+    const graph = new GraphBuilder('vvs_small', 'small images', [3, 112, 112]);
+    const [out] = graph.node('relu', 'Relu', [graph.input]);
+    const model = await OnnxModel.fromBytes(graph.encode(out, [3, 112, 112]), 'small.onnx');
+    expect(() => new OnnxModelAdapter(model)).toThrow(/small\.onnx: input 'input' expects \[batch, 3, 112, 112\] images, but preprocessing makes 224×224/);
+    expect(() => new OnnxModelAdapter(model, { preprocess: { inputSize: 112 } })).not.toThrow();
   });
 });
