@@ -52,6 +52,10 @@ export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
 export { scoreFeatures, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
 export type { ScoreFeaturesOptions, FeatureScore, FeatureScoreSplit } from './scoring/score-features.ts';
 
+// Streamed activations gathered per layer.
+export { collectActivations } from './activations.ts';
+export type { LayerActivations } from './activations.ts';
+
 // Models committed to brain regions.
 export { CommittedBrainModel, LABEL_COLUMN, DEFAULT_MODEL_VISUAL_DEGREES } from './brain-model/committed-brain-model.ts';
 export type { Commitment } from './brain-model/committed-brain-model.ts';

@@ -5,3 +5,4 @@ export { inverse, pinv, solveSymmetricPositiveDefinite } from './solve.ts';
 export { inMemorySource, isFeatureSource, selectRows, readColumns, readRows, checkRead } from './feature-source.ts';
 export type { FeatureSource } from './feature-source.ts';
 export { choleskySolve } from './cholesky.ts';
+export { dot, axpy, scale, norm } from './vectors.ts';

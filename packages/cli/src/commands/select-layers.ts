@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import {
   InputError,
   REGIONS,
+  collectActivations,
   coordinate,
   isRegion,
   scoreFeatures,
   selectLayer,
   stimulusKey,
-  type ActivationBatch,
   type Assembly,
   type FeatureScore,
   type Region,
@@ -165,26 +165,22 @@ async function extractFeatures(
   progress: Progress,
 ): Promise<Map<string, Assembly>> {
   const ids = stimuli.rows.map((row) => row.stimulus_id);
-  const data = new Map<string, { values: Float32Array; rows: number }>();
-  const place = (batch: ActivationBatch) => {
-    const width = batch.data.length / batch.stimulusIds.length;
-    let entry = data.get(batch.layer);
-    if (!entry) data.set(batch.layer, (entry = { values: new Float32Array(ids.length * width), rows: 0 }));
-    entry.values.set(batch.data, entry.rows * width);
-    entry.rows += batch.stimulusIds.length;
-  };
   const last = layers[layers.length - 1];
-  for await (const batch of adapter.activations(stimuli, layers, { batchSize })) {
-    place(batch);
-    if (batch.layer === last) progress(`activations of ${layers.length === 1 ? last : `${layers.length} layers`} ${data.get(last)!.rows}/${ids.length}`);
-  }
+  let done = 0;
+  const data = await collectActivations(adapter, stimuli, layers, {
+    batchSize,
+    onBatch: (batch) => {
+      if (batch.layer !== last) return;
+      done += batch.stimulusIds.length;
+      progress(`activations of ${layers.length === 1 ? last : `${layers.length} layers`} ${done}/${ids.length}`);
+    },
+  });
   return new Map(
     layers.map((layer) => {
-      const { values } = data.get(layer)!;
-      const width = values.length / ids.length;
+      const { data: values, cols } = data.get(layer)!;
       const assembly: Assembly = {
         dims: ['presentation', 'neuroid'],
-        shape: [ids.length, width],
+        shape: [ids.length, cols],
         data: values,
         coords: { stimulus_id: { dim: 'presentation', values: ids } },
         attrs: { source_file: `${adapter.id}:${layer}` },

@@ -9,6 +9,7 @@ import type { BrainModel, RecordingOptions } from '../contracts/brain-model.ts';
 import type { ActivationOptions, ModelAdapter } from '../contracts/model-adapter.ts';
 import type { Region } from '../contracts/region.ts';
 import type { StimulusSet } from '../contracts/stimulus-set.ts';
+import { collectActivations, type LayerActivations } from '../activations.ts';
 import { InputError } from '../errors.ts';
 
 /** The stimulus-set column holding the true label of fitting images (Brain-Score's `image_label`). */
@@ -100,28 +101,6 @@ export class CommittedBrainModel implements BrainModel {
   }
 }
 
-/**
- * One layer's activations for a whole stimulus set, rows in `stimuli.rows` order, flattened per
- * stimulus, whatever order the adapter's batches arrive in.
- */
-async function collectLayer(adapter: ModelAdapter, stimuli: StimulusSet, layer: string, opts: ActivationOptions): Promise<{ data: Float32Array; cols: number }> {
-  const row = new Map(stimuli.rows.map((r, i) => [r.stimulus_id, i]));
-  let data: Float32Array | undefined;
-  let cols = 0;
-  let filled = 0;
-  for await (const batch of adapter.activations(stimuli, [layer], opts)) {
-    if (batch.layer !== layer) continue;
-    cols = batch.data.length / batch.stimulusIds.length;
-    data ??= new Float32Array(stimuli.rows.length * cols);
-    batch.stimulusIds.forEach((id, i) => {
-      const r = row.get(id);
-      if (r === undefined) throw new Error(`${adapter.id}: activations for stimulus '${id}', which is not in ${stimuli.identifier}`);
-      data!.set(batch.data.subarray(i * cols, (i + 1) * cols), r * cols);
-      filled++;
-    });
-  }
-  if (!data || filled !== stimuli.rows.length) {
-    throw new Error(`${adapter.id}: layer '${layer}' produced activations for ${filled} of ${stimuli.rows.length} stimuli of ${stimuli.identifier}`);
-  }
-  return { data, cols };
+async function collectLayer(adapter: ModelAdapter, stimuli: StimulusSet, layer: string, opts: ActivationOptions): Promise<LayerActivations> {
+  return (await collectActivations(adapter, stimuli, [layer], opts)).get(layer)!;
 }

@@ -4,7 +4,7 @@
  * scikit-learn `LogisticRegression(multi_class='multinomial', C=1e-3)`), whose class probabilities on
  * test images feed I2n.
  */
-import { matmul, matrix, type Matrix } from '@vvs/linalg';
+import { dot, matmul, matrix, norm, type Matrix } from '@vvs/linalg';
 import { compareCodePoints } from '../split/unique-labels.ts';
 
 /** Brain-Score's inverse regularisation strength for the behavioural readout. */
@@ -216,15 +216,7 @@ function twoLoop(gradient: Float64Array, history: { s: Float64Array; y: Float64A
   return q;
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
-function norm(a: Float64Array): number {
-  return Math.sqrt(dot(a, a));
-}
 
 function maxAbs(a: Float64Array): number {
   let m = 0;

@@ -11,6 +11,7 @@
 import { addToRows, centeredGram, choleskySolve, columnMeans, matmul, matrix, takeRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { kernelPlsSteps, predictKernelPls, type KernelPlsFit, type KernelPlsProducts } from '../regression/pls-kernel.ts';
 import { centerColumns } from '../regression/types.ts';
+import { mean } from '../stats/descriptive.ts';
 import type { RegressionKind, SortedSplit } from './predictivity.ts';
 
 /** What a cross-validated prediction path needs to know. */
@@ -96,7 +97,7 @@ async function lockstepKernelPls(
     runs.forEach((run, s) => {
       if (run.request.done) return;
       const t = run.request.value;
-      const shift = meanOf(t);
+      const shift = mean(t);
       for (let i = 0; i < t.length; i++) block.data[run.train[i] * S + s] = t[i] - shift;
     });
     const product = await matmul(gram, block);
@@ -104,7 +105,7 @@ async function lockstepKernelPls(
       if (run.request.done) return;
       const kt = new Float64Array(run.train.length);
       for (let i = 0; i < kt.length; i++) kt[i] = product.data[run.train[i] * S + s];
-      const shift = meanOf(kt);
+      const shift = mean(kt);
       for (let i = 0; i < kt.length; i++) kt[i] -= shift;
       run.request = run.steps.next(kt);
     });
@@ -198,7 +199,7 @@ function centredKernel(gram: Matrix, rows: Int32Array, train: Int32Array, gTrain
   const out = reuse && reuse.rows === rows.length && reuse.cols === n ? reuse : matrix(rows.length, n);
   const G = gram.data;
   const K = out.data;
-  const c = meanOf(gTrain);
+  const c = mean(gTrain);
   const rowMeans = rowMeansOver(gram, rows, train);
   for (let a = 0; a < rows.length; a++) {
     const src = rows[a] * N;
@@ -207,10 +208,4 @@ function centredKernel(gram: Matrix, rows: Int32Array, train: Int32Array, gTrain
     for (let b = 0; b < n; b++) K[dst + b] = G[src + train[b]] - gTrain[b] + shift;
   }
   return out;
-}
-
-function meanOf(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i];
-  return s / v.length;
 }

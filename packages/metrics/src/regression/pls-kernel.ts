@@ -23,7 +23,7 @@
  * In exact arithmetic this is sklearn's algorithm; in floating point it agrees to rounding (the
  * reference cases match sklearn's predictions to about 1e-10 relative).
  */
-import { addToRows, columnMeans, inverse, matmul, matmulSync, matrix, matvec, type Matrix } from '@vvs/linalg';
+import { addToRows, axpy, columnMeans, dot, inverse, matmul, matmulSync, matrix, matvec, scale, type Matrix } from '@vvs/linalg';
 import { centerColumns, checkFitInputs, checkPredictInput, type Regression } from './types.ts';
 
 /** float64 machine epsilon, the `eps` of sklearn's NIPALS (`np.finfo(np.float64).eps`). */
@@ -410,18 +410,3 @@ function maskConstantColumns(residual: ImplicitResidual, B: Matrix, G: Matrix, d
     }
   }
 }
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
-}
-
-function scale(alpha: number, x: Float64Array): void {
-  for (let i = 0; i < x.length; i++) x[i] *= alpha;
-}
-
