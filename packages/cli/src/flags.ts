@@ -39,3 +39,13 @@ export function parseSeed(text: string, flag: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InputError(`${flag}: expected an integer in [0, 4294967295], got '${text}'`);
   return n;
 }
+
+/**
+ * Commander's accumulator for a repeatable flag (`--plugin a --plugin b` → `['a', 'b']`).
+ *
+ * @example
+ * command.option('--plugin <module>', 'load a plugin; repeatable', collect, []);
+ */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -8,6 +8,11 @@ import { registerScoreFeatures } from './commands/score-features.ts';
 import { registerLayers } from './commands/layers.ts';
 import { registerActivations } from './commands/activations.ts';
 import { registerSelectLayers } from './commands/select-layers.ts';
+import { registerData } from './commands/data.ts';
+import { createRegistry } from './plugins.ts';
+import { registerScore } from './commands/score.ts';
+import { registerBenchmarks } from './commands/benchmarks.ts';
+import { registerErrorConsistency } from './commands/error-consistency.ts';
 
 /**
  * The `vvs` program with every command registered; errors surface as exceptions (see {@link main}).
@@ -24,6 +29,10 @@ export function buildProgram(): Command {
   registerLayers(program);
   registerActivations(program);
   registerSelectLayers(program);
+  registerScore(program);
+  registerBenchmarks(program);
+  registerData(program, { catalog: async () => (await createRegistry()).dataSets });
+  registerErrorConsistency(program);
   return program;
 }
 

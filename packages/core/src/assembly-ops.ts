@@ -60,7 +60,12 @@ export function coordinate(a: Assembly, name: string, dim?: string): Coordinate 
 }
 
 /** How to collapse a `time_bin` dimension. */
-export type TimeBinSelection = { kind: 'mean' } | { kind: 'index'; index: number } | { kind: 'label'; start: number; end: number };
+export type TimeBinSelection =
+  | { kind: 'mean' }
+  | { kind: 'index'; index: number }
+  | { kind: 'label'; start: number; end: number }
+  /** The mean of the bins lying within [start, end] ms (Brain-Score's averaging over a response window). */
+  | { kind: 'window'; start: number; end: number };
 
 /**
  * Parses a time-bin choice as a user writes it: an index (`0`) or a `start-end` window in ms (`70-170`).
@@ -91,6 +96,16 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
   }
   const bins = a.shape[axis];
   let pick: number | undefined;
+  let within: boolean[] | undefined;
+  if (selection.kind === 'window') {
+    const starts = coordinate(a, 'time_bin_start', 'time_bin').values as number[];
+    const ends = coordinate(a, 'time_bin_end', 'time_bin').values as number[];
+    within = starts.map((s, i) => s >= selection.start && ends[i] <= selection.end);
+    if (!within.includes(true)) {
+      const have = starts.map((s, i) => `${s}-${ends[i]}`).join(', ');
+      throw new InputError(`${assemblySource(a)}: no time bin lies within ${selection.start}-${selection.end} ms (bins: ${have})`, { file: assemblySource(a), field: 'time_bin' });
+    }
+  }
   if (selection.kind === 'index') {
     if (selection.index >= bins) throw new InputError(`${assemblySource(a)}: time bin ${selection.index} requested, the file has ${bins}`, { file: assemblySource(a), field: 'time_bin' });
     pick = selection.index;
@@ -107,6 +122,7 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
   const collapsed = { dims: a.dims.slice(0, axis), shape: a.shape.slice(0, axis), coords, attrs: a.attrs };
   // One bin: the values are already laid out as presentation × neuroid; share them.
   if (bins === 1) return { ...collapsed, data: a.data };
+  if (within?.filter(Boolean).length === 1) pick = within.indexOf(true);
   const outer = a.data.length / bins;
   const data = a.data instanceof Float32Array ? new Float32Array(outer) : new Float64Array(outer);
   for (let i = 0; i < outer; i++) {
@@ -117,6 +133,7 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
     let sum = 0;
     let count = 0;
     for (let b = 0; b < bins; b++) {
+      if (within !== undefined && !within[b]) continue;
       const v = a.data[i * bins + b];
       if (!Number.isNaN(v)) {
         sum += v;
@@ -126,6 +143,48 @@ export function collapseTimeBins(a: Assembly, selection: TimeBinSelection = { ki
     data[i] = count ? sum / count : Number.NaN;
   }
   return { ...collapsed, data };
+}
+
+/**
+ * The part of `a` whose coordinate `name` has one of `values`, along that coordinate's dimension
+ * (xarray's `assembly.sel(region='IT')` on a non-index coordinate). Coordinates of the dimension are
+ * subset alike; the other dimensions are untouched. Order is kept.
+ *
+ * @throws InputError when the coordinate is missing or no position matches (naming what exists).
+ * @example
+ * const it = selectAlong(recording, 'region', ['IT']); // neuroids of IT only
+ */
+export function selectAlong(a: Assembly, name: string, values: readonly (string | number)[]): Assembly {
+  const coord = coordinate(a, name);
+  const axis = a.dims.indexOf(coord.dim);
+  const wanted = new Set<string | number>(values);
+  const keep: number[] = [];
+  coord.values.forEach((v, i) => wanted.has(v) && keep.push(i));
+  if (keep.length === 0) {
+    const present = [...new Set(coord.values as (string | number)[])].slice(0, 10).join(', ');
+    throw new InputError(`${assemblySource(a)}: no ${coord.dim} has ${name} ${values.join(' or ')} (values: ${present})`, {
+      file: assemblySource(a),
+      field: name,
+    });
+  }
+  if (keep.length === coord.values.length) return a;
+  const outer = a.shape.slice(0, axis).reduce((x, y) => x * y, 1);
+  const inner = a.shape.slice(axis + 1).reduce((x, y) => x * y, 1);
+  const length = a.shape[axis];
+  const data = a.data instanceof Float32Array ? new Float32Array(outer * keep.length * inner) : new Float64Array(outer * keep.length * inner);
+  for (let o = 0; o < outer; o++) {
+    keep.forEach((k, j) => {
+      const from = (o * length + k) * inner;
+      data.set(a.data.subarray(from, from + inner), (o * keep.length + j) * inner);
+    });
+  }
+  const coords: Record<string, Coordinate> = {};
+  for (const [key, c] of Object.entries(a.coords)) {
+    coords[key] = c.dim === coord.dim ? { dim: c.dim, values: keep.map((k) => c.values[k]) as string[] | number[] } : c;
+  }
+  const shape = [...a.shape];
+  shape[axis] = keep.length;
+  return { dims: a.dims, shape, data, coords, ...(a.attrs ? { attrs: a.attrs } : {}) };
 }
 
 /** A `presentation × X` assembly viewed as a matrix (rows = presentations, all other dims flattened). */

@@ -9,7 +9,7 @@ export type { Score } from './contracts/score.ts';
 export type { Metric, Ceiling, AnyMetric } from './contracts/metric.ts';
 export type { ActivationOptions, ActivationBatch, ModelAdapter } from './contracts/model-adapter.ts';
 export type { RecordingOptions, BrainModel } from './contracts/brain-model.ts';
-export type { Benchmark } from './contracts/benchmark.ts';
+export type { Benchmark, BenchmarkRunOptions, BenchmarkProgress } from './contracts/benchmark.ts';
 
 // Errors with exit codes.
 export {
@@ -39,6 +39,7 @@ export {
   stimulusKey,
   assemblySource,
   coordinate,
+  selectAlong,
   parseTimeBin,
   collapseTimeBins,
   asMatrix,
@@ -49,7 +50,7 @@ export {
   nonFiniteFeatureError,
 } from './assembly-ops.ts';
 export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
-export { scoreFeatures, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
+export { scoreFeatures, neuralCeiling, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
 export type { ScoreFeaturesOptions, FeatureScore, FeatureScoreSplit } from './scoring/score-features.ts';
 
 // Streamed activations gathered per layer.
@@ -71,3 +72,22 @@ export type { SyntheticPopulationOptions } from './synthetic/population.ts';
 // Automatic layer selection (Brain-Score's LayerSelection).
 export { selectLayer } from './selection/layer-selection.ts';
 export type { LayerScore, LayerSelection, SelectLayerOptions } from './selection/layer-selection.ts';
+export { commitToLayer, selectLayerOnBenchmark, layerSelectionBenchmark } from './selection/benchmark-layer-selection.ts';
+export type { BenchmarkLayerSelectionOptions, BenchmarkLayerSelection } from './selection/benchmark-layer-selection.ts';
+
+// Data sets: the catalog, verified downloads and the local cache (vvs data).
+export { DATA_SET_KINDS, PARTIAL_SUFFIX, SHA1_PATTERN, DataCatalog, parseCatalogFile, sameDataSet } from './data/catalog.ts';
+export type { DataSetKind, DataFile, DataSetEntry, AddDataSetOptions } from './data/catalog.ts';
+export { ChecksumError, DownloadError, downloadFile, sha1OfFile } from './data/download.ts';
+export type { DownloadProgress, DownloadOptions } from './data/download.ts';
+export { CACHE_DIR_ENV, OFFLINE_ENV, DataCache, DataNotCachedError, defaultCacheDir, offlineFromEnv } from './data/cache.ts';
+export type { DataCacheOptions, DataProgress, PullOptions, FileStatus, FileCheck, DataNotCachedDetails } from './data/cache.ts';
+export { formatBytes } from './data/bytes.ts';
+
+// Benchmark building blocks: neural predictivity and I2n benchmarks defined by a spec.
+export { NeuralBenchmark } from './benchmark-helpers/neural-benchmark.ts';
+export type { NeuralBenchmarkSpec, NeuralBenchmarkData, NeuralBenchmarkOptions, NeuralMetricId } from './benchmark-helpers/neural-benchmark.ts';
+export { I2nBenchmark } from './benchmark-helpers/i2n-benchmark.ts';
+export type { I2nBenchmarkSpec, I2nBenchmarkData, I2nBenchmarkOptions } from './benchmark-helpers/i2n-benchmark.ts';
+export { Lazy, atVisualDegrees, ceilingScore, noDataFetcher } from './benchmark-helpers/run-support.ts';
+export type { DataFetcher } from './benchmark-helpers/run-support.ts';

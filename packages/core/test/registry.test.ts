@@ -20,6 +20,7 @@ function benchmark(id: string, overrides: Partial<Record<keyof Benchmark, unknow
     id,
     target: 'IT',
     version: 1,
+    metric: 'pls',
     ceiling: async () => UNCEILED,
     score: async () => UNCEILED,
     ...overrides,
@@ -93,6 +94,7 @@ describe('createContainer', () => {
       id: 'b',
       target: 'IT',
       version: 1,
+      metric: 'pls',
     });
     expect(registry.benchmark('b').bibtex).toBe('/data/brainscore');
   });
@@ -112,6 +114,7 @@ describe('PluginRegistry registration', () => {
   it('accepts class instances, whose methods and getters live on the prototype', () => {
     class ItBenchmark implements Benchmark {
       readonly version = 3;
+      readonly metric = 'pls';
       get id() {
         return 'MajajHong2015public.IT-pls';
       }
@@ -126,7 +129,7 @@ describe('PluginRegistry registration', () => {
       }
     }
     const lazy = freshRegistry();
-    lazy.registerBenchmark(() => new ItBenchmark(), { id: 'MajajHong2015public.IT-pls', target: 'IT', version: 3 });
+    lazy.registerBenchmark(() => new ItBenchmark(), { id: 'MajajHong2015public.IT-pls', target: 'IT', version: 3, metric: 'pls' });
     expect(lazy.benchmark('MajajHong2015public.IT-pls')).toBeInstanceOf(ItBenchmark);
 
     const eager = freshRegistry();
@@ -173,6 +176,9 @@ describe('PluginRegistry registration', () => {
     ['a non-string id', benchmark(42 as unknown as string), 'id must be a string (got 42)'],
     ['a missing score()', benchmark('b', { score: undefined }), 'benchmark "b": missing method score()'],
     ['a missing ceiling()', benchmark('b', { ceiling: 'high' }), 'missing method ceiling()'],
+    ['no metric', benchmark('b', { metric: undefined }), 'benchmark "b": metric is missing: name the metric the benchmark uses'],
+    ['a malformed metric', benchmark('b', { metric: 'p l s' }), 'metric id "p l s" has characters outside'],
+    ['malformed data sets', benchmark('b', { dataSets: 'hvm' }), 'dataSets must be a list of data set ids (got "hvm")'],
     ['a wrong target', benchmark('b', { target: 'V3' }), 'target must be one of V1, V2, V4, IT, behavior (got "V3")'],
     ['a lower-case region', benchmark('b', { target: 'it' }), 'target must be one of'],
     ['a fractional version', benchmark('b', { version: 1.5 }), 'version must be a non-negative integer (got 1.5)'],
@@ -224,9 +230,9 @@ describe('PluginRegistry registration', () => {
     const registry = freshRegistry();
     const factory = () => benchmark('b');
     expect(() => registry.registerBenchmark(factory as unknown as Benchmark)).toThrow(
-      'benchmark: a factory needs meta with id, target and version, since it is not built until first use',
+      'benchmark: a factory needs meta with id, target, version and metric, since it is not built until first use',
     );
-    expect(() => registry.registerBenchmark(factory, { id: 'b', target: 'V5' as 'V4', version: 1 })).toThrow(
+    expect(() => registry.registerBenchmark(factory, { id: 'b', target: 'V5' as 'V4', version: 1, metric: 'pls' })).toThrow(
       'benchmark "b": target must be one of V1, V2, V4, IT, behavior (got "V5")',
     );
     expect(() => registry.registerModel(() => model('m'), { id: ' m' })).toThrow('id " m" has characters outside');
@@ -242,9 +248,9 @@ describe('PluginRegistry lazy factories', () => {
     const registry = freshRegistry();
     const built = benchmark('MajajHong2015public.V4-pls', { target: 'V4' });
     const factory = vi.fn(() => built);
-    registry.registerBenchmark(factory, { id: 'MajajHong2015public.V4-pls', target: 'V4', version: 1 });
+    registry.registerBenchmark(factory, { id: 'MajajHong2015public.V4-pls', target: 'V4', version: 1, metric: 'pls' });
     for (let i = 0; i < 100; i++) {
-      registry.registerBenchmark(() => benchmark(`unused-${i}`), { id: `unused-${i}`, target: 'IT', version: 1 });
+      registry.registerBenchmark(() => benchmark(`unused-${i}`), { id: `unused-${i}`, target: 'IT', version: 1, metric: 'pls' });
     }
     expect(factory).not.toHaveBeenCalled();
     expect(registry.list('benchmark')[0]).toEqual({
@@ -265,7 +271,7 @@ describe('PluginRegistry lazy factories', () => {
 
   it('validates what a factory builds against its registration', () => {
     const registry = freshRegistry();
-    registry.registerBenchmark(() => benchmark('b', { target: 'V1' }), { id: 'b', target: 'IT', version: 1 });
+    registry.registerBenchmark(() => benchmark('b', { target: 'V1' }), { id: 'b', target: 'IT', version: 1, metric: 'pls' });
     registry.registerModel(() => model('m', { probabilities: undefined }), { id: 'm' });
     expect(() => registry.benchmark('b')).toThrow(
       'benchmark "b": factory built an invalid benchmark: its target is "V1" but it was registered with "IT"',
@@ -400,10 +406,10 @@ export default {
   register(registry) {
     registrations += 1;
     registry.registerBenchmark(() => ({
-      id: 'Tmp2024.V2-pls', target: 'V2', version: 1,
+      id: 'Tmp2024.V2-pls', target: 'V2', version: 1, metric: 'pls',
       ceiling: async () => ({ value: 0.9, unclipped: 0.9, raw: 0.9, ceiling: 1, error: 0 }),
       score: async () => ({ value: 0.3, unclipped: 0.3, raw: 0.27, ceiling: 0.9, error: 0.01 }),
-    }), { id: 'Tmp2024.V2-pls', target: 'V2', version: 1 });
+    }), { id: 'Tmp2024.V2-pls', target: 'V2', version: 1, metric: 'pls' });
   },
 };
 export const count = () => registrations;
@@ -496,7 +502,8 @@ export const count = () => registrations;
     expect(broken.message).toBe(
       './broken.mjs: benchmark "x y" (plugin "broken"): id "x y" has characters outside [A-Za-z0-9._-]; ' +
         'target must be one of V1, V2, V4, IT, behavior (got undefined); version must be a non-negative integer ' +
-        '(got undefined); missing method ceiling(); missing method score()',
+        '(got undefined); metric is missing: name the metric the benchmark uses (e.g. "pls", "i2n"); ' +
+        'missing method ceiling(); missing method score()',
     );
     expect(registry.plugins()).toEqual([]);
   });

@@ -20,3 +20,7 @@ export {
   openStimulusSet,
   type StimulusSetOptions,
 } from './stimulus-set.ts';
+
+// Brain-Score stimulus sets as published (CSV + zip of images), read from the zip without extracting it.
+export { ZipArchive } from './zip.ts';
+export { openBrainScoreStimulusSet, type BrainScoreStimulusSetOptions } from './brainscore-stimulus-set.ts';

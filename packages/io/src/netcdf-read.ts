@@ -39,7 +39,23 @@ export interface ReadNetcdfOptions {
    * resident there. Default 4 MiB ({@link DEFAULT_SLICE_BYTES}).
    */
   sliceBytes?: number;
+  /**
+   * The name of the coordinate that receives the values of a data variable of strings. `Assembly`
+   * values are numbers, but Brain-Score's behavioural assemblies (`BehavioralAssembly`, 1-D over
+   * `presentation`) hold strings: each trial's value is the subject's choice. With this option such
+   * a file reads as an assembly whose strings form a coordinate of this name along the data
+   * variable's dimension, and whose `data` is NaN throughout. Without it, a data variable of strings
+   * is an error, so that code expecting numbers never receives a silent array of NaN. A numeric data
+   * variable is read as usual whether or not the option is given.
+   */
+  stringValuesAs?: string;
 }
+
+/**
+ * HDF5's datatype class of strings (`H5T_STRING` in `H5Tpublic.h`'s `H5T_class_t`), as h5wasm
+ * reports it in `metadata.type`: fixed-length and variable-length (netCDF-4 `string`) alike.
+ */
+const HDF5_STRING_CLASS = 3;
 
 /** A netCDF variable: an HDF5 dataset that is not a phantom dimension scale. */
 interface Variable {
@@ -243,6 +259,22 @@ function readDataValues(path: string, data: Variable, sliceBytes: number): Float
 }
 
 /**
+ * The values of a data variable of strings (a behavioural assembly's choices), read whole: such
+ * variables are 1-D, one short string per trial, so slicing would gain nothing.
+ */
+function readStringValues(path: string, data: Variable): string[] {
+  const what = `data variable "${data.name}"`;
+  if (data.shape.length !== 1) {
+    throw new InputFileError(path, `${what} holds strings over ${data.shape.length} dimensions; only a 1-D one can become a coordinate`);
+  }
+  const values = data.dataset.value;
+  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
+    throw new InputFileError(path, `${what} has an HDF5 string type but did not read as strings (${JSON.stringify(data.dataset.dtype)})`);
+  }
+  return values as string[];
+}
+
+/**
  * The coordinates of the data variable: every other variable that lies along exactly one of its
  * dimensions. xarray renames a coordinate that clashes with a dimension name by appending `_`
  * (`choice` → `choice_`); such a coordinate gets the dimension's name back.
@@ -292,6 +324,9 @@ function readCoordinates(path: string, variables: readonly Variable[], data: Var
  *   Strings (variable- or fixed-length UTF-8) stay strings. Time units are not decoded. The data
  *   variable is read in slices of `options.sliceBytes` straight into the result, so the read needs
  *   about one copy of the data, not three (HDF5's WebAssembly heap, h5wasm's copy of it, the result).
+ * - A 1-D data variable of strings (Brain-Score's behavioural assemblies: values = the subject's
+ *   choice, written by xarray as netCDF-4 `string`, i.e. HDF5 variable-length UTF-8) is read only
+ *   with `options.stringValuesAs`: its strings become the coordinate of that name and `data` is NaN.
  * - `attrs` holds the data variable's own attributes (netCDF/CF bookkeeping removed, length-1 arrays
  *   unwrapped) plus `source_file`: the path read.
  *
@@ -299,17 +334,25 @@ function readCoordinates(path: string, variables: readonly Variable[], data: Var
  * @param options - see {@link ReadNetcdfOptions}.
  * @throws {@link InputFileError} (message starting with `path`) for a missing, non-HDF5 (netCDF-3
  *   included), truncated or corrupt file, a file without a data variable, or unsupported contents
- *   (2-D coordinates, compound types, integers beyond 2^53); RangeError for a `sliceBytes` that is not
- *   a positive, finite number.
+ *   (2-D coordinates, compound types, integers beyond 2^53), a data variable of strings without
+ *   `stringValuesAs`, of more than one dimension, or whose `stringValuesAs` names an existing
+ *   coordinate; RangeError for a `sliceBytes` that is not a positive, finite number or an empty
+ *   `stringValuesAs`.
  * @example
  * const assembly = await readNetcdfAssembly('assy_test_TestMe.nc');
  * assembly.dims; // ['presentation', 'neuroid']
  * assembly.coords.stimulus_id.values; // ['n0', 'n1', 'n1', 'n0', 'n4', 'n9']
+ *
+ * const trials = await readNetcdfAssembly('assy_dicarlo_Rajalingham2018_public.nc', { stringValuesAs: 'values' });
+ * trials.coords.values.values[0]; // the first trial's choice, e.g. 'dog'
  */
 export async function readNetcdfAssembly(path: string, options: ReadNetcdfOptions = {}): Promise<Assembly> {
-  const { sliceBytes = DEFAULT_SLICE_BYTES } = options;
+  const { sliceBytes = DEFAULT_SLICE_BYTES, stringValuesAs } = options;
   if (!Number.isFinite(sliceBytes) || sliceBytes <= 0) {
     throw new RangeError(`readNetcdfAssembly: options.sliceBytes must be a positive, finite number of bytes, got ${sliceBytes}`);
+  }
+  if (stringValuesAs !== undefined && (typeof stringValuesAs !== 'string' || stringValuesAs === '')) {
+    throw new RangeError(`readNetcdfAssembly: options.stringValuesAs must be a non-empty coordinate name, got ${JSON.stringify(stringValuesAs)}`);
   }
   return readHdf5(path, (file, h5) => {
     const variables = inventory(file, h5);
@@ -320,12 +363,26 @@ export async function readNetcdfAssembly(path: string, options: ReadNetcdfOption
     }
     const repeated = dims.find((d, i) => dims.indexOf(d) !== i);
     if (repeated !== undefined) throw new InputFileError(path, `data variable "${data.name}" uses dimension "${repeated}" twice`);
-    const values = readDataValues(path, data, sliceBytes);
     const attrs: Record<string, unknown> = {};
     for (const [name, attribute] of Object.entries(data.attrs)) {
       if (!RESERVED_ATTRIBUTES.has(name)) attrs[name] = attributeValue(attribute);
     }
     attrs.source_file = path;
-    return { dims, shape: data.shape, data: values, coords: readCoordinates(path, variables, data, dims), attrs };
+    const coords = readCoordinates(path, variables, data, dims);
+    if (data.dataset.metadata.type !== HDF5_STRING_CLASS) {
+      return { dims, shape: data.shape, data: readDataValues(path, data, sliceBytes), coords, attrs };
+    }
+    if (stringValuesAs === undefined) {
+      throw new InputFileError(
+        path,
+        `data variable "${data.name}" holds strings (a behavioural assembly's choices?); read them as a coordinate with the stringValuesAs option`,
+      );
+    }
+    if (coords[stringValuesAs] !== undefined) {
+      throw new InputFileError(path, `stringValuesAs "${stringValuesAs}" names an existing coordinate; choose another name for the data variable's strings`);
+    }
+    const strings = readStringValues(path, data);
+    coords[stringValuesAs] = { dim: dims[0], values: strings };
+    return { dims, shape: data.shape, data: new Float64Array(strings.length).fill(Number.NaN), coords, attrs };
   });
 }

@@ -18,10 +18,18 @@ import {
 export interface WriteNetcdfOptions {
   /** Name of the data variable; default `__xarray_dataarray_variable__`, xarray's name for an unnamed DataArray. */
   variable?: string;
+  /**
+   * Write the coordinate of this name as the data variable, as strings: the counterpart of
+   * `readNetcdfAssembly`'s option of the same name, for Brain-Score's behavioural assemblies, whose
+   * values are strings (each trial's choice). The assembly must be 1-D, the coordinate must lie
+   * along its dimension and hold strings, and `data` must be NaN throughout (a number there would
+   * otherwise be dropped). The coordinate is not written as a coordinate too.
+   */
+  stringValuesAs?: string;
 }
 
 /** HDF5 dtype strings (h5wasm spelling) of what the writer stores. */
-const H5_DTYPE = { float32: '<f', float64: '<d', int32: '<i', int64: '<q' } as const;
+const H5_DTYPE = { float32: '<f', float64: '<d', int32: '<i', int64: '<q', string: 'S' } as const;
 
 /** The product of `shape`'s entries. */
 function sizeOf(shape: readonly number[]): number {
@@ -31,6 +39,24 @@ function sizeOf(shape: readonly number[]): number {
 /** Whether `name` can be an HDF5 link name at the root (`/` separates groups; `.` is the group itself). */
 function isValidName(name: string): boolean {
   return name !== '' && name !== '.' && !name.includes('/');
+}
+
+/** Checks that the coordinate `name` can be written as the data variable of strings (see {@link WriteNetcdfOptions.stringValuesAs}). */
+function checkStringValues(assembly: Assembly, name: string): void {
+  const { dims, data, coords } = assembly;
+  const coord = coords[name];
+  if (coord === undefined) {
+    throw new RangeError(`writeNetcdfAssembly: stringValuesAs names "${name}", which is not a coordinate (coordinates: ${Object.keys(coords).join(', ') || 'none'})`);
+  }
+  if (dims.length !== 1 || coord.dim !== dims[0]) {
+    throw new RangeError(`writeNetcdfAssembly: string values need a 1-D assembly with "${name}" along its dimension, got dims [${dims.join(', ')}] and "${name}" along "${coord.dim}"`);
+  }
+  if (!(coord.values as readonly unknown[]).every((v) => typeof v === 'string')) {
+    throw new TypeError(`writeNetcdfAssembly: coordinate "${name}" must hold only strings to be written as the data variable`);
+  }
+  if (!data.every(Number.isNaN)) {
+    throw new RangeError(`writeNetcdfAssembly: with stringValuesAs, assembly.data must be NaN throughout (its numbers would not be written)`);
+  }
 }
 
 /** Checks that `assembly` is self-consistent and storable; throws a RangeError/TypeError naming what is wrong. */
@@ -111,6 +137,8 @@ function writeAttribute(dataset: Dataset, name: string, value: unknown): void {
  * - every other coordinate is a 1-D variable with that dimension scale attached (`DIMENSION_LIST`) and
  *   is listed in the data variable's `coordinates` attribute;
  * - the data variable keeps its precision (float32 or float64), with all dimension scales attached;
+ *   with `options.stringValuesAs`, it holds that coordinate's strings instead (as xarray writes a
+ *   `BehavioralAssembly` of choices: netCDF-4 `string`, HDF5 variable-length UTF-8);
  * - string coordinates are variable-length UTF-8; integer coordinates int64, others float64;
  * - `assembly.attrs` become attributes of the data variable (strings, numbers, or arrays of one of them).
  *
@@ -119,17 +147,27 @@ function writeAttribute(dataset: Dataset, name: string, value: unknown): void {
  * @param path - the `.nc` file to create or replace.
  * @param assembly - the assembly; coordinates must lie along its dims and match their lengths.
  * @param options - see {@link WriteNetcdfOptions}.
- * @throws RangeError/TypeError for an inconsistent or unstorable assembly; Error when HDF5 fails.
+ * @throws RangeError/TypeError for an inconsistent or unstorable assembly (or string values that
+ *   do not fit {@link WriteNetcdfOptions.stringValuesAs}); Error when HDF5 fails.
  * @example
  * await writeNetcdfAssembly('activations.nc', {
  *   dims: ['presentation', 'neuroid'], shape: [2, 1], data: new Float32Array([0.5, 0.7]),
  *   coords: { stimulus_id: { dim: 'presentation', values: ['im0', 'im1'] } },
  * });
+ *
+ * // A behavioural assembly: one choice per trial, stored as the data variable's strings.
+ * await writeNetcdfAssembly('trials.nc', {
+ *   dims: ['presentation'], shape: [2], data: new Float64Array([NaN, NaN]),
+ *   coords: { stimulus_id: { dim: 'presentation', values: ['im0', 'im1'] }, values: { dim: 'presentation', values: ['dog', 'cat'] } },
+ * }, { stringValuesAs: 'values' });
  */
 export async function writeNetcdfAssembly(path: string, assembly: Assembly, options: WriteNetcdfOptions = {}): Promise<void> {
   const variable = options.variable ?? XARRAY_DATAARRAY_VARIABLE;
+  const { stringValuesAs } = options;
   checkAssembly(assembly, variable);
-  const { dims, shape, coords } = assembly;
+  if (stringValuesAs !== undefined) checkStringValues(assembly, stringValuesAs);
+  const { dims, shape } = assembly;
+  const coords = Object.fromEntries(Object.entries(assembly.coords).filter(([name]) => name !== stringValuesAs));
   await writeAtomically(path, (temporary) =>
     writeHdf5(temporary, (file) => {
       dims.forEach((dim, axis) => {
@@ -141,12 +179,15 @@ export async function writeNetcdfAssembly(path: string, assembly: Assembly, opti
       });
       const auxiliary = Object.keys(coords).filter((name) => !dims.includes(name));
       for (const name of auxiliary) createCoordinate(file, name, coords[name]).attach_scale(0, `/${coords[name].dim}`);
-      const data = file.create_dataset({
-        name: variable,
-        data: assembly.data,
-        shape: [...shape],
-        dtype: assembly.data instanceof Float32Array ? H5_DTYPE.float32 : H5_DTYPE.float64,
-      });
+      const data =
+        stringValuesAs === undefined
+          ? file.create_dataset({
+              name: variable,
+              data: assembly.data,
+              shape: [...shape],
+              dtype: assembly.data instanceof Float32Array ? H5_DTYPE.float32 : H5_DTYPE.float64,
+            })
+          : file.create_dataset({ name: variable, data: assembly.coords[stringValuesAs].values as string[], shape: [...shape], dtype: H5_DTYPE.string });
       dims.forEach((dim, axis) => data.attach_scale(axis, `/${dim}`));
       if (auxiliary.length > 0) data.create_attribute(COORDINATES_ATTRIBUTE, auxiliary.join(' '));
       for (const [name, value] of Object.entries(assembly.attrs ?? {})) writeAttribute(data, name, value);

@@ -155,3 +155,9 @@ export function encodePng(size: number, rgb: Uint8Array): Buffer {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+// A local HTTP server for download tests, and a zip writer for building Brain-Score-shaped files.
+export { startServer, sendFile, sendTruncated, testBytes } from './http-server.ts';
+export type { LoggedRequest, Handler, TestServer } from './http-server.ts';
+export { buildZip } from './zip-writer.ts';
+export type { ZipInput, ZipOptions } from './zip-writer.ts';

@@ -22,6 +22,13 @@ export const DEFAULT_MODEL_VISUAL_DEGREES = 8;
 export interface Commitment {
   regionLayer: Record<Region, string>;
   behavioralReadoutLayer: string;
+  /**
+   * The layer whose output is the network's class scores, read by {@link CommittedBrainModel.logits}.
+   * Default: the adapter's last layer, which is the network's output because
+   * {@link ModelAdapter.layers} lists layers in forward order (`fc` of a torchvision ResNet,
+   * `classifier.6` of AlexNet). Name it when the last listed layer is not the classifier.
+   */
+  logitsLayer?: string;
 }
 
 /**
@@ -33,6 +40,9 @@ export interface Commitment {
  * - `probabilities(fitting, test)`: readout-layer features → `StandardScaler` → multinomial logistic
  *   regression (C = 1e-3) fitted on the fitting stimuli's `image_label` → class probabilities of
  *   the test stimuli, presentation × choice (Brain-Score's `ProbabilitiesMapping`).
+ * - `logits(stimuli)`: the logits layer's output (by default the network's last layer, its
+ *   classifier), presentation × class, for label tasks (Brain-Score's `LabelBehavior`). An adapter
+ *   that compresses layers (a random projection) must leave that layer's width alone.
  *
  * @example
  * const model = new CommittedBrainModel('resnet18', adapter, commitmentFor(table, 'ResNet18', 'imagenet_full'));
@@ -41,6 +51,8 @@ export interface Commitment {
 export class CommittedBrainModel implements BrainModel {
   readonly regionLayer: Readonly<Record<Region, string>>;
   readonly behavioralReadoutLayer: string;
+  /** The layer {@link logits} reads (see {@link Commitment.logitsLayer}). */
+  readonly logitsLayer: string;
 
   constructor(
     readonly id: string,
@@ -55,8 +67,13 @@ export class CommittedBrainModel implements BrainModel {
     if (!known.has(commitment.behavioralReadoutLayer)) {
       throw new InputError(`${id}: the behavioural readout layer '${commitment.behavioralReadoutLayer}' is not a layer of the model`);
     }
+    if (commitment.logitsLayer !== undefined && !known.has(commitment.logitsLayer)) {
+      throw new InputError(`${id}: the logits layer '${commitment.logitsLayer}' is not a layer of the model`);
+    }
     this.regionLayer = { ...commitment.regionLayer };
     this.behavioralReadoutLayer = commitment.behavioralReadoutLayer;
+    // The readout layer is one of the adapter's layers (checked above), so there is a last one.
+    this.logitsLayer = commitment.logitsLayer ?? adapter.layers().at(-1)!;
   }
 
   async record(region: Region, stimuli: StimulusSet, opts: RecordingOptions = {}): Promise<Assembly> {
@@ -95,6 +112,29 @@ export class CommittedBrainModel implements BrainModel {
       coords: {
         stimulus_id: { dim: 'presentation', values: test.rows.map((r) => r.stimulus_id) },
         choice: { dim: 'choice', values: classifier.classes.map(String) },
+      },
+      attrs: { model: this.id, layer },
+    };
+  }
+
+  /**
+   * The logits layer's output for `stimuli`, flattened per stimulus: presentation × class, with
+   * coordinates `stimulus_id` and `class` (0…C−1), rows in the set's order.
+   *
+   * @example
+   * const logits = await model.logits(stimuli);
+   * logits.shape; // [stimuli.rows.length, 1000] for an ImageNet classifier
+   */
+  async logits(stimuli: StimulusSet, opts: ActivationOptions = {}): Promise<Assembly> {
+    const layer = this.logitsLayer;
+    const { data, cols } = await collectLayer(this.adapter, stimuli, layer, opts);
+    return {
+      dims: ['presentation', 'class'],
+      shape: [stimuli.rows.length, cols],
+      data,
+      coords: {
+        stimulus_id: { dim: 'presentation', values: stimuli.rows.map((r) => r.stimulus_id) },
+        class: { dim: 'class', values: Array.from({ length: cols }, (_, j) => j) },
       },
       attrs: { model: this.id, layer },
     };

@@ -19,8 +19,9 @@ export interface RecordingOptions extends ActivationOptions {
 
 /**
  * A model committed to brain regions and to a behavioural readout: Brain-Score's `BrainModel` as
- * implemented by `ModelCommitment` (`look_at` after `start_recording(region)`, or after
- * `start_task('probabilities', fitting_stimuli)`). Benchmarks see models only through this interface.
+ * implemented by `ModelCommitment` (`look_at` after `start_recording(region)`, after
+ * `start_task('probabilities', fitting_stimuli)`, or after `start_task('label', labels)`). Benchmarks
+ * see models only through this interface.
  *
  * @example
  * const model: BrainModel = commit(adapter, {
@@ -29,6 +30,7 @@ export interface RecordingOptions extends ActivationOptions {
  *   behavioralReadoutLayer: 'avgpool',
  * });
  * const it = await model.record('IT', stimuli); // presentation × neuroid
+ * const logits = await model.logits?.(stimuli); // presentation × class (1000 ImageNet classes)
  */
 export interface BrainModel {
   /** Registry id, e.g. `'resnet18_imagenet_full_seed-0'`. */
@@ -50,4 +52,13 @@ export interface BrainModel {
    * labels, sorted). Brain-Score fits StandardScaler then logistic regression (C = 1e-3).
    */
   probabilities(fitting: StimulusSet, test: StimulusSet, opts?: ActivationOptions): Promise<Assembly>;
+  /**
+   * The network's own class scores for `stimuli`: its classifier's output (for an ImageNet-1k model,
+   * 1000 logits), as an assembly `presentation × class` with coordinates `stimulus_id`
+   * (presentation, rows in the set's order) and `class` (the class index 0…C−1). What Brain-Score's
+   * `start_task(BrainModel.Task.label, choice_labels)` turns into labels (`LabelBehavior`: softmax,
+   * then the 16 model-vs-human categories for Geirhos2021). Optional: a model without such an output
+   * leaves it out, and benchmarks that need it refuse the model.
+   */
+  logits?(stimuli: StimulusSet, opts?: ActivationOptions): Promise<Assembly>;
 }

@@ -8,17 +8,9 @@ import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { PluginRegistry } from './plugin-registry.ts';
 
-/**
- * Injection tokens of the services vvs itself provides. They are `Symbol.for` keys, so a plugin
- * built against another copy of `@vvs/core` still finds them.
- *
- * @example
- * const registry = container.resolve<PluginRegistry>(TOKENS.PluginRegistry);
- */
-export const TOKENS = Object.freeze({
-  /** The container's {@link PluginRegistry} (also registered under the class itself). */
-  PluginRegistry: Symbol.for('@vvs/core:PluginRegistry'),
-});
+import { TOKENS } from './tokens.ts';
+
+export { TOKENS };
 
 /**
  * A new child container with its own, empty {@link PluginRegistry}, resolvable by the class

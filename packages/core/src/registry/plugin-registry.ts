@@ -3,8 +3,12 @@ import type { Assembly } from '../contracts/assembly.ts';
 import type { Benchmark } from '../contracts/benchmark.ts';
 import type { BrainModel } from '../contracts/brain-model.ts';
 import type { AnyMetric, Metric } from '../contracts/metric.ts';
-import type { BenchmarkTarget } from '../contracts/region.ts';
+import { REGIONS, isRegion, type BenchmarkTarget, type Region } from '../contracts/region.ts';
 import { RegistrationError, UnknownPluginError } from '../errors.ts';
+import { DataCache } from '../data/cache.ts';
+import { DataCatalog, sameDataSet, type DataSetEntry } from '../data/catalog.ts';
+import type { DataFetcher } from '../benchmark-helpers/run-support.ts';
+import { TOKENS } from './tokens.ts';
 import { closestMatches } from './closest.ts';
 import {
   type PluginKind,
@@ -47,6 +51,8 @@ export interface PluginMeta {
 export interface BenchmarkMeta extends PluginMeta {
   readonly target: BenchmarkTarget;
   readonly version: number;
+  /** Id of the metric the benchmark uses, e.g. `'pls'`. */
+  readonly metric: string;
 }
 
 /**
@@ -95,7 +101,7 @@ export interface VvsPlugin {
 
 /** Fields of a plugin instance that must agree with the meta it was registered with. */
 const AGREEING_FIELDS: Readonly<Record<PluginKind, readonly string[]>> = {
-  benchmark: ['id', 'target', 'version'],
+  benchmark: ['id', 'target', 'version', 'metric'],
   model: ['id'],
   metric: ['id'],
 };
@@ -148,8 +154,21 @@ export class PluginRegistry {
   /** Names of the installed plugins, in installation order. */
   readonly #plugins: string[] = [];
 
-  /** The plugin whose `register` is running, and the entries it has added so far (for rollback). */
-  #installing: { name: string; added: Entry[] } | undefined;
+  #dataSets = new DataCatalog();
+
+  /** The data sets the installed plugins read (see {@link registerDataSet}). */
+  get dataSets(): DataCatalog {
+    return this.#dataSets;
+  }
+
+  /** The cache built on first use when the container provides none. */
+  #defaultCache: DataCache | undefined;
+
+  /** Region → the benchmark that selects a model's layer for it. */
+  readonly #selection = new Map<Region, { region: Region; benchmarkId: string; registrant?: string }>();
+
+  /** The plugin whose `register` is running, and what it has added so far (for rollback). */
+  #installing: { name: string; added: Entry[]; selections: Region[]; dataSets: string[] } | undefined;
 
   constructor(container: DependencyContainer) {
     this.container = container;
@@ -292,7 +311,7 @@ export class PluginRegistry {
         { plugin: name },
       );
     }
-    const installing = { name, added: [] as Entry[] };
+    const installing = { name, added: [] as Entry[], selections: [] as Region[], dataSets: [] as string[] };
     this.#installing = installing;
     try {
       const returned: unknown = plugin.register(this);
@@ -306,12 +325,120 @@ export class PluginRegistry {
       }
     } catch (e) {
       for (const entry of installing.added) this.#entriesOf(entry.kind).delete(entry.id);
+      for (const region of installing.selections) this.#selection.delete(region);
+      if (installing.dataSets.length > 0) this.#dropDataSets(installing.dataSets);
       if (e instanceof RegistrationError) throw e;
       throw new RegistrationError(`${label}: register() threw: ${messageOf(e)}`, { plugin: name, cause: e });
     } finally {
       this.#installing = undefined;
     }
     this.#plugins.push(name);
+  }
+
+  /**
+   * Adds a published data set to {@link dataSets}, so that `vvs data pull` can fetch it and
+   * benchmarks can read it through {@link fetchData}. Two plugins that read one data set (the V4 and
+   * IT benchmarks both read MajajHong2015) may both register it: an entry equal to the one already
+   * there is accepted once; a different entry under the same id is refused.
+   *
+   * @throws RegistrationError naming the data set, the plugin and the field at fault.
+   * @example
+   * registry.registerDataSet(MAJAJHONG2015_PUBLIC);
+   */
+  registerDataSet(entry: DataSetEntry): this {
+    const registrant = this.#installing?.name;
+    if (entry !== null && typeof entry === 'object' && typeof entry.id === 'string' && this.dataSets.has(entry.id)) {
+      const existing = this.dataSets.get(entry.id);
+      if (sameDataSet(existing, entry)) return this;
+      throw new RegistrationError(
+        `data set ${describeValue(entry.id)}${registrant === undefined ? '' : ` (plugin "${registrant}")`}: a different entry with this id is ` +
+          `already registered${this.dataSets.source(entry.id) === undefined ? '' : ` by plugin "${this.dataSets.source(entry.id)}"`}`,
+        { plugin: registrant },
+      );
+    }
+    this.dataSets.add(entry, registrant === undefined ? {} : { source: registrant });
+    this.#installing?.dataSets.push(entry.id);
+    return this;
+  }
+
+  /**
+   * The cache benchmarks fetch their data through: the container's {@link TOKENS.DataCache} when one
+   * is registered (the CLI registers one with the user's `--cache-dir` and `--offline`), otherwise a
+   * cache of {@link dataSets} in the default folder, built on first use.
+   *
+   * @example
+   * registry.dataCache().root; // '/home/u/.cache/vvs'
+   */
+  dataCache(): DataCache {
+    if (this.container.isRegistered(TOKENS.DataCache, true)) return this.container.resolve<DataCache>(TOKENS.DataCache);
+    this.#defaultCache ??= new DataCache({ catalog: this.dataSets });
+    return this.#defaultCache;
+  }
+
+  /**
+   * Fetches a registered data set into the cache (unless it is there) and resolves to its files'
+   * paths: what plugins hand their benchmarks as `fetchData`.
+   *
+   * @example
+   * new NeuralBenchmark(spec, { fetchData: registry.fetchData });
+   */
+  readonly fetchData: DataFetcher = (dataSetId) => this.dataCache().ensure(dataSetId);
+
+  /**
+   * Names `benchmarkId` as the benchmark that picks a model's layer for `region` (Brain-Score's and
+   * the seed's layer selection: V1 → FreemanZiemba2013public.V1-pls, …, IT → MajajHong2015public.IT-pls).
+   * The benchmark need not be registered yet; {@link selectionBenchmark} resolves it. One entry per
+   * region: a second one is refused, naming who set the first.
+   *
+   * @throws RegistrationError for an unknown region, a malformed id, or a region already mapped.
+   * @example
+   * registry.registerSelectionBenchmark('IT', 'MajajHong2015public.IT-pls');
+   */
+  registerSelectionBenchmark(region: Region, benchmarkId: string): this {
+    const registrant = this.#installing?.name;
+    const label = `selection benchmark for ${describeValue(region)}${registrant === undefined ? '' : ` (plugin "${registrant}")`}`;
+    if (!isRegion(region)) {
+      throw new RegistrationError(`${label}: region must be one of ${REGIONS.join(', ')} (got ${describeValue(region)})`, { plugin: registrant });
+    }
+    const problem = idProblem('benchmark', benchmarkId);
+    if (problem !== undefined) throw new RegistrationError(`${label}: benchmark ${problem}`, { plugin: registrant });
+    const existing = this.#selection.get(region);
+    if (existing !== undefined) {
+      throw new RegistrationError(
+        `${label}: ${region} already selects with "${existing.benchmarkId}" (set ${byWhom(existing.registrant)}); ` +
+          'install only one plugin that maps each region',
+        { plugin: registrant },
+      );
+    }
+    const entry = { region, benchmarkId, registrant };
+    this.#selection.set(region, entry);
+    this.#installing?.selections.push(region);
+    return this;
+  }
+
+  /**
+   * The benchmark registered to select layers for `region`.
+   *
+   * @throws UnknownPluginError when no plugin mapped the region or its benchmark is not registered.
+   * @example
+   * const it = registry.selectionBenchmark('IT'); // MajajHong2015public.IT-pls
+   */
+  selectionBenchmark(region: Region): Benchmark {
+    const entry = this.#selection.get(region);
+    if (entry === undefined) {
+      throw new UnknownPluginError('selection benchmark', region, [], this.#selection.size);
+    }
+    return this.benchmark(entry.benchmarkId);
+  }
+
+  /**
+   * The region → selection-benchmark map, for the regions mapped so far.
+   *
+   * @example
+   * registry.selectionBenchmarks(); // { V1: 'FreemanZiemba2013public.V1-pls', …, IT: 'MajajHong2015public.IT-pls' }
+   */
+  selectionBenchmarks(): Partial<Record<Region, string>> {
+    return Object.fromEntries([...this.#selection].map(([region, entry]) => [region, entry.benchmarkId]));
   }
 
   /**
@@ -322,6 +449,17 @@ export class PluginRegistry {
    */
   plugins(): string[] {
     return [...this.#plugins];
+  }
+
+  /** Rolls back data sets a failed plugin added (the catalog has no removal, so it is rebuilt). */
+  #dropDataSets(ids: readonly string[]): void {
+    const dropped = new Set(ids);
+    const previous = this.#dataSets;
+    this.#dataSets = new DataCatalog();
+    for (const entry of previous.list().filter((e) => !dropped.has(e.id))) {
+      const source = previous.source(entry.id);
+      this.#dataSets.add(entry, source === undefined ? {} : { source });
+    }
   }
 
   #entriesOf(kind: PluginKind): Map<string, Entry> {
@@ -347,7 +485,7 @@ export class PluginRegistry {
     let entryMeta: Readonly<Record<string, unknown>>;
     if (isFactory) {
       if (meta === undefined) {
-        const needed = kind === 'benchmark' ? 'id, target and version' : 'an id';
+        const needed = kind === 'benchmark' ? 'id, target, version and metric' : 'an id';
         throw new RegistrationError(
           `${label}: a factory needs meta with ${needed}, since it is not built until first use`,
           { plugin: registrant },

@@ -65,10 +65,11 @@ function notAnObject(value: unknown): string[] | undefined {
 
 /**
  * Problems with the descriptive fields of a benchmark (what a factory's registration must state up
- * front): `id`, `target` (a region or `'behavior'`) and `version` (a non-negative integer).
+ * front): `id`, `target` (a region or `'behavior'`), `version` (a non-negative integer) and `metric`
+ * (the id of the comparison it makes, e.g. `'pls'`).
  *
  * @example
- * benchmarkMetaProblems({ id: 'x', target: 'V3', version: 1.5 });
+ * benchmarkMetaProblems({ id: 'x', target: 'V3', version: 1.5, metric: 'pls' });
  * // ['target must be one of V1, V2, V4, IT, behavior (got "V3")', 'version must be a non-negative integer (got 1.5)']
  */
 export function benchmarkMetaProblems(meta: unknown): string[] {
@@ -84,12 +85,14 @@ export function benchmarkMetaProblems(meta: unknown): string[] {
   if (!(Number.isSafeInteger(m.version) && (m.version as number) >= 0)) {
     problems.push(`version must be a non-negative integer (got ${describeValue(m.version)})`);
   }
+  const metricIssue = m.metric === undefined ? 'metric is missing: name the metric the benchmark uses (e.g. "pls", "i2n")' : idProblem('metric', m.metric);
+  if (metricIssue) problems.push(metricIssue.startsWith('metric') ? metricIssue : `metric ${metricIssue}`);
   return problems;
 }
 
 /**
- * Problems with a `Benchmark` object: its meta fields, its methods `ceiling()` and `score()`, and its
- * optional fields when present.
+ * Problems with a `Benchmark` object: its meta fields (metric included), its methods `ceiling()` and
+ * `score()` (a benchmark without a ceiling is refused), and its optional fields when present.
  *
  * @example
  * benchmarkProblems({ id: 'b', target: 'IT', version: 1, ceiling: async () => s }); // ['missing method score()']
@@ -107,6 +110,9 @@ export function benchmarkProblems(value: unknown): string[] {
   }
   if (b.numberOfTrials !== undefined && !(Number.isSafeInteger(b.numberOfTrials) && (b.numberOfTrials as number) > 0)) {
     problems.push(`numberOfTrials must be a positive integer (got ${describeValue(b.numberOfTrials)})`);
+  }
+  if (b.dataSets !== undefined && !(Array.isArray(b.dataSets) && b.dataSets.every(isNonEmptyString))) {
+    problems.push(`dataSets must be a list of data set ids (got ${describeValue(b.dataSets)})`);
   }
   return problems;
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_NORMALIZATION,
   internalConsistency,
   BRAINSCORE_PLS_COMPONENTS,
+  type CeilingResult,
   type Normalization,
   type RegressionKind,
 } from '@vvs/metrics';
@@ -25,6 +26,7 @@ import {
   coordinate,
   perStimulus,
   stimulusKey,
+  type StimulusAverage,
   type TimeBinSelection,
 } from '../assembly-ops.ts';
 import { InputError } from '../errors.ts';
@@ -45,6 +47,11 @@ export interface ScoreFeaturesOptions {
   timeBin?: TimeBinSelection;
   /** Receives non-fatal findings (e.g. neuroids with zero variance). */
   onWarning?: (message: string) => void;
+  /**
+   * The recording's ceiling when already known (a benchmark computes it once per run); skips the
+   * split-half computation. It must come from `internalConsistency` on this same recording.
+   */
+  ceiling?: CeilingResult;
   /** Receives progress of the cross-validation (split done, of total). */
   onProgress?: (stage: 'ceiling' | 'regression', done: number, total: number) => void;
 }
@@ -132,19 +139,7 @@ export async function scoreFeatures(
     nComponents,
     onProgress: (done, total) => onProgress?.('regression', done, total),
   });
-  const repetition = neural.coords.repetition;
-  if (!repetition) {
-    throw new InputError(`${assemblySource(recording)}: no 'repetition' coordinate, needed for the split-half ceiling`, {
-      file: assemblySource(recording),
-      field: 'repetition',
-    });
-  }
-  const ceiling = internalConsistency({
-    responses: asMatrix(neural, 'presentation'),
-    stimulus: average.stimulusIndex,
-    repetition: repetition.values,
-    nStimuli: average.stimulusIds.length,
-  });
+  const ceiling = options.ceiling ?? recordingCeiling(neural, average);
   onProgress?.('ceiling', 1, 1);
 
   const ceiled = ceilScore(predictivity.raw, ceiling.ceiling, normalization);
@@ -167,6 +162,36 @@ export async function scoreFeatures(
     featureColumns: x.cols,
     warnings,
   };
+}
+
+/**
+ * Brain-Score's internal-consistency ceiling of a recording (presentation × neuroid [× time_bin],
+ * one row per repetition): split-half over repetitions, Spearman–Brown corrected, median over
+ * neuroids, mean over 10 splits (DESIGN.md §2 step 5).
+ *
+ * @throws InputError when the recording has no `repetition` coordinate.
+ * @example
+ * const { ceiling, error } = neuralCeiling(await readNetcdfAssembly('MajajHong2015.public.nc'));
+ */
+export function neuralCeiling(recording: Assembly, timeBin?: TimeBinSelection): CeilingResult {
+  const neural = collapseTimeBins(recording, timeBin);
+  return recordingCeiling(neural, averageRepetitions(neural));
+}
+
+function recordingCeiling(neural: Assembly, average: StimulusAverage): CeilingResult {
+  const repetition = neural.coords.repetition;
+  if (!repetition) {
+    throw new InputError(`${assemblySource(neural)}: no 'repetition' coordinate, needed for the split-half ceiling`, {
+      file: assemblySource(neural),
+      field: 'repetition',
+    });
+  }
+  return internalConsistency({
+    responses: asMatrix(neural, 'presentation'),
+    stimulus: average.stimulusIndex,
+    repetition: repetition.values,
+    nStimuli: average.stimulusIds.length,
+  });
 }
 
 function warnConstantNeuroids(data: Float64Array, cols: number, neural: Assembly, warn: (m: string) => void): void {

@@ -1,0 +1,203 @@
+import { DEFAULT_NORMALIZATION, type CeilingResult, type Normalization } from '@vvs/metrics';
+import type { Assembly } from '../contracts/assembly.ts';
+import type { Benchmark, BenchmarkRunOptions } from '../contracts/benchmark.ts';
+import type { BrainModel } from '../contracts/brain-model.ts';
+import type { Region } from '../contracts/region.ts';
+import type { Score } from '../contracts/score.ts';
+import type { StimulusSet } from '../contracts/stimulus-set.ts';
+import type { TimeBinSelection } from '../assembly-ops.ts';
+import { neuralCeiling, scoreFeatures } from '../scoring/score-features.ts';
+import {
+  Lazy,
+  atVisualDegrees,
+  ceilingScore,
+  elapsedMs,
+  noDataFetcher,
+  report,
+  throwIfAborted,
+  type DataFetcher,
+} from './run-support.ts';
+
+/** The experiment a neural benchmark compares models with. */
+export interface NeuralBenchmarkData {
+  /** The images, in any order; their `visualDegrees` is overridden by the benchmark's. */
+  readonly stimuli: StimulusSet;
+  /**
+   * presentation × neuroid [× time_bin], one presentation row per repetition, with `stimulus_id`
+   * and `repetition` coordinates (and the stratification coordinate), restricted to the region.
+   */
+  readonly recording: Assembly;
+}
+
+/** The regressions a neural benchmark can use, by metric id. */
+export type NeuralMetricId = 'pls' | 'ridge';
+
+/**
+ * Everything that defines a neural predictivity benchmark: its data, its metric and its ceiling
+ * (Brain-Score's `NeuralBenchmark` with `CrossRegressedCorrelation` and `InternalConsistency`).
+ *
+ * @example
+ * const spec: NeuralBenchmarkSpec = {
+ *   id: 'MajajHong2015public.IT-pls', version: 3, region: 'IT',
+ *   visualDegrees: 8, numberOfTrials: 50, stratifyBy: 'object_name',
+ *   dataSets: ['MajajHong2015.public', 'hvm-public'],
+ *   load: async (fetchData) => loadMajajHong(await fetchData('MajajHong2015.public'), 'IT'),
+ * };
+ */
+export interface NeuralBenchmarkSpec {
+  readonly id: string;
+  readonly version: number;
+  readonly region: Region;
+  /** Cross-validated regression and Pearson r per neuroid; default `'pls'` (25 components). */
+  readonly metric?: NeuralMetricId;
+  /** How raw score and ceiling combine; default `'squared_ratio'`, (r/c)², the seed's. */
+  readonly normalization?: Normalization;
+  /** Presentation coordinate the 10 splits are stratified by, or `null` for plain shuffle splits. */
+  readonly stratifyBy: string | null;
+  /** How several time bins collapse to one (default: their mean). */
+  readonly timeBin?: TimeBinSelection;
+  readonly visualDegrees: number;
+  readonly numberOfTrials: number;
+  readonly description?: string;
+  readonly bibtex?: string;
+  /** Catalog ids of the published data sets `load` fetches. */
+  readonly dataSets?: readonly string[];
+  readonly synthetic?: boolean;
+  /** Reads the data, fetching files through `fetchData` when they are published ones. */
+  load(fetchData: DataFetcher, signal?: AbortSignal): Promise<NeuralBenchmarkData>;
+}
+
+/** Options of a {@link NeuralBenchmark}. */
+export interface NeuralBenchmarkOptions {
+  /** Used when a run passes no `fetchData` (e.g. the default data cache). */
+  readonly fetchData?: DataFetcher;
+}
+
+/**
+ * A neural predictivity benchmark: the model's committed layer for the region is recorded on the
+ * benchmark's images, regressed onto the neurons (10 stratified splits, PLS-25 by default), and the
+ * median Pearson r, averaged over splits, is ceiled by the recording's split-half internal
+ * consistency — Brain-Score's `NeuralBenchmark` (`benchmark_helpers/neural_common.py`), number for
+ * number (DESIGN.md §2). Data and ceiling are computed once per instance and shared by every model.
+ *
+ * @example
+ * const it = new NeuralBenchmark(spec, { fetchData: (id) => cache.ensure(id) });
+ * const score = await it.score(model);
+ * console.log(score.value, score.raw, score.ceiling, score.attrs?.layer);
+ */
+export class NeuralBenchmark implements Benchmark {
+  readonly id: string;
+  readonly target: Region;
+  readonly version: number;
+  readonly metric: NeuralMetricId;
+  readonly visualDegrees: number;
+  readonly numberOfTrials: number;
+  readonly description?: string;
+  readonly bibtex?: string;
+  readonly dataSets?: readonly string[];
+  readonly synthetic?: boolean;
+
+  readonly #spec: NeuralBenchmarkSpec;
+  readonly #defaultFetch: DataFetcher;
+  #data: Lazy<NeuralBenchmarkData> | undefined;
+  #ceiling: Lazy<CeilingResult> | undefined;
+
+  constructor(spec: NeuralBenchmarkSpec, { fetchData }: NeuralBenchmarkOptions = {}) {
+    this.#spec = spec;
+    this.id = spec.id;
+    this.target = spec.region;
+    this.version = spec.version;
+    this.metric = spec.metric ?? 'pls';
+    this.visualDegrees = spec.visualDegrees;
+    this.numberOfTrials = spec.numberOfTrials;
+    if (spec.description !== undefined) this.description = spec.description;
+    if (spec.bibtex !== undefined) this.bibtex = spec.bibtex;
+    if (spec.dataSets !== undefined) this.dataSets = spec.dataSets;
+    if (spec.synthetic) this.synthetic = true;
+    this.#defaultFetch = fetchData ?? noDataFetcher(spec.id);
+  }
+
+  /** The stimuli and recording, loaded on first use and then kept. */
+  data(options: BenchmarkRunOptions = {}): Promise<NeuralBenchmarkData> {
+    this.#data ??= new Lazy(async () => {
+      report(options, { benchmark: this.id, stage: 'data' });
+      const loaded = await this.#spec.load(options.fetchData ?? this.#defaultFetch, options.signal);
+      return { stimuli: atVisualDegrees(loaded.stimuli, this.visualDegrees), recording: loaded.recording };
+    });
+    return this.#data.get();
+  }
+
+  async ceiling(options: BenchmarkRunOptions = {}): Promise<Score> {
+    const result = await this.#ceilingResult(options);
+    return ceilingScore(result.ceiling, result.error, {
+      benchmark: this.id,
+      method: 'internal_consistency',
+      splitValues: result.splits.map((s) => s.median),
+      ...(this.synthetic ? { synthetic: true } : {}),
+    });
+  }
+
+  async score(model: BrainModel, options: BenchmarkRunOptions = {}): Promise<Score> {
+    const started = performance.now();
+    const data = await this.data(options);
+    const dataMs = elapsedMs(started);
+    throwIfAborted(options.signal);
+
+    const recordingStart = performance.now();
+    report(options, { benchmark: this.id, stage: 'activations' });
+    const features = await model.record(this.target, data.stimuli, { numberOfTrials: 1, signal: options.signal });
+    const activationsMs = elapsedMs(recordingStart);
+    throwIfAborted(options.signal);
+
+    const ceilingStart = performance.now();
+    const ceiling = await this.#ceilingResult(options);
+    const ceilingMs = elapsedMs(ceilingStart);
+
+    const metricStart = performance.now();
+    const result = await scoreFeatures(features, data.recording, {
+      stratifyBy: this.#spec.stratifyBy,
+      regression: this.metric,
+      normalization: this.#spec.normalization ?? DEFAULT_NORMALIZATION,
+      ...(this.#spec.timeBin ? { timeBin: this.#spec.timeBin } : {}),
+      ceiling,
+      onProgress: (stage, done, total) =>
+        stage === 'regression' && report(options, { benchmark: this.id, stage: 'metric', done, total }),
+    });
+    const metricMs = elapsedMs(metricStart);
+
+    return {
+      value: result.value,
+      unclipped: result.unclipped,
+      raw: result.raw,
+      ceiling: result.ceiling,
+      error: result.error,
+      ...(result.ceilingError !== undefined ? { ceilingError: result.ceilingError } : {}),
+      ...(result.normalization !== undefined ? { normalization: result.normalization } : {}),
+      attrs: {
+        benchmark: this.id,
+        version: this.version,
+        model: model.id,
+        region: this.target,
+        layer: model.regionLayer[this.target],
+        metric: this.metric,
+        stratifyBy: this.#spec.stratifyBy,
+        splitValues: result.splits.map((s) => s.median),
+        stimuli: result.stimuli,
+        neuroids: result.neuroids,
+        featureColumns: result.featureColumns,
+        warnings: result.warnings,
+        timings: { dataMs, activationsMs, ceilingMs, metricMs, totalMs: elapsedMs(started) },
+        ...(this.synthetic ? { synthetic: true } : {}),
+      },
+    };
+  }
+
+  #ceilingResult(options: BenchmarkRunOptions): Promise<CeilingResult> {
+    this.#ceiling ??= new Lazy(async () => {
+      const { recording } = await this.data(options);
+      report(options, { benchmark: this.id, stage: 'ceiling' });
+      return neuralCeiling(recording, this.#spec.timeBin);
+    });
+    return this.#ceiling.get();
+  }
+}
