@@ -38,7 +38,13 @@ export async function createRegistry(options: CreateRegistryOptions = {}): Promi
   const container = createContainer();
   const registry = container.resolve(PluginRegistry);
   for (const plugin of BUILTIN_PLUGINS) registry.install(plugin);
-  await loadPlugins(registry, options.plugins ?? []);
+  if (options.plugins !== undefined && options.plugins.length > 0) {
+    // Plugins are often TypeScript, and import vvs's packages, whose entry points are TypeScript:
+    // let Node load them through tsx (the built-in plugins are already in the bundle).
+    const { register } = await import('tsx/esm/api');
+    register();
+    await loadPlugins(registry, options.plugins);
+  }
   const cache = new DataCache({
     catalog: registry.dataSets,
     ...(options.cacheDir !== undefined ? { root: options.cacheDir } : {}),

@@ -85,6 +85,8 @@ export type { DataCacheOptions, DataProgress, PullOptions, FileStatus, FileCheck
 export { formatBytes } from './data/bytes.ts';
 
 // Benchmark building blocks: neural predictivity and I2n benchmarks defined by a spec.
+export { SpecBenchmark } from './benchmark-helpers/benchmark-base.ts';
+export type { BenchmarkSpecBase } from './benchmark-helpers/benchmark-base.ts';
 export { NeuralBenchmark } from './benchmark-helpers/neural-benchmark.ts';
 export type { NeuralBenchmarkSpec, NeuralBenchmarkData, NeuralBenchmarkOptions, NeuralMetricId } from './benchmark-helpers/neural-benchmark.ts';
 export { I2nBenchmark } from './benchmark-helpers/i2n-benchmark.ts';

@@ -26,10 +26,13 @@ export { FREEMANZIEMBA2013_BIBTEX } from './freemanziemba2013/bibtex.ts';
 
 export { RAJALINGHAM2018_PUBLIC, RAJALINGHAM2018_PRIVATE, OBJECTOME_PUBLIC, OBJECTOME_PRIVATE } from './rajalingham2018/catalog.ts';
 export { RAJALINGHAM2018_BIBTEX } from './rajalingham2018/bibtex.ts';
+export { loadRajalingham2018, i2nHumanData, readBehavioralAssembly, BEHAVIORAL_VALUES_COORDINATE } from './rajalingham2018/load.ts';
 
 export { GEIRHOS2021_DATASETS, geirhos2021Entries } from './geirhos2021/catalog.ts';
 export type { Geirhos2021Dataset } from './geirhos2021/catalog.ts';
 export { GEIRHOS2021_BIBTEX } from './geirhos2021/bibtex.ts';
+export { loadGeirhos2021, GEIRHOS2021_EXCLUDE_CONDITIONS } from './geirhos2021/load.ts';
+export type { Geirhos2021Data } from './geirhos2021/load.ts';
 
 // Benchmark definitions (data + metric + ceiling) that the region plugins register.
 export { majajHong2015Spec, MAJAJHONG2015_VERSION, MAJAJHONG2015_VISUAL_DEGREES, MAJAJHONG2015_NUMBER_OF_TRIALS } from './majajhong2015/benchmark-spec.ts';

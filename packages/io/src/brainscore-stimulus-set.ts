@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import type { StimulusRow, StimulusSet } from '@vvs/core';
 import { InputError } from '@vvs/core';
-import { parseCsv } from './csv.ts';
+import { parseCsv, typedColumn } from './csv.ts';
 import { InputFileError } from './errors.ts';
 import { readInputFile } from './files.ts';
 import { ZipArchive } from './zip.ts';
@@ -30,15 +30,6 @@ export interface BrainScoreStimulusSetOptions {
   readonly identifier: string;
   /** Degrees of visual angle the images span (the benchmark's `visual_degrees`). Default: unset. */
   readonly visualDegrees?: number;
-}
-
-/**
- * A column's values as pandas' `read_csv` types them: numbers when every non-empty cell parses as a
- * finite number, strings otherwise; empty cells are `null` (pandas' NaN).
- */
-function typedColumn(cells: readonly string[]): (string | number | null)[] {
-  const numeric = cells.every((cell) => cell.trim() === '' || Number.isFinite(Number(cell)));
-  return cells.map((cell) => (cell.trim() === '' ? null : numeric ? Number(cell) : cell));
 }
 
 /** Resolves CSV file names to zip entries: the exact path, else a unique entry with the same base name. */

@@ -63,3 +63,16 @@ export function parseCsv(text: string, delimiter = ','): string[][] {
   if (field !== '' || record.length > 0) endRecord();
   return records;
 }
+
+/**
+ * A column's values as pandas' `read_csv` types them: numbers when every non-empty cell parses as a
+ * finite number, strings otherwise; empty cells are `null` (pandas' NaN).
+ *
+ * @example
+ * typedColumn(['1', '', '2.5']); // [1, null, 2.5]
+ * typedColumn(['1', 'a']);       // ['1', 'a']
+ */
+export function typedColumn(cells: readonly string[]): (string | number | null)[] {
+  const numeric = cells.every((cell) => cell.trim() === '' || Number.isFinite(Number(cell)));
+  return cells.map((cell) => (cell.trim() === '' ? null : numeric ? Number(cell) : cell));
+}

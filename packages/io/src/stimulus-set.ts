@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '@vvs/core';
 import type { StimulusRow, StimulusSet } from '@vvs/core';
-import { parseCsv } from './csv.ts';
+import { parseCsv, typedColumn } from './csv.ts';
 import { InputFileError } from './errors.ts';
 import { readInputFile } from './files.ts';
 
@@ -114,15 +114,6 @@ export function stimulusSetFromDirectory(dir: string, options: StimulusSetOption
     return { stimulus_id: stimulusId, filename };
   });
   return fileBackedSet(dir, rows, paths, options.identifier ?? basename(resolve(dir)), options.visualDegrees);
-}
-
-/**
- * A column's values as pandas' `read_csv` types them: numbers when every non-empty cell parses as a
- * finite number, strings otherwise; empty cells are `null` (pandas' NaN).
- */
-function typedColumn(cells: readonly string[]): (string | number | null)[] {
-  const numeric = cells.every((cell) => cell.trim() === '' || Number.isFinite(Number(cell)));
-  return cells.map((cell) => (cell.trim() === '' ? null : numeric ? Number(cell) : cell));
 }
 
 /**

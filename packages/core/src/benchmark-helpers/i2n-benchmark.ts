@@ -7,16 +7,8 @@ import type { Score } from '../contracts/score.ts';
 import type { StimulusSet } from '../contracts/stimulus-set.ts';
 import { assemblySource, coordinate } from '../assembly-ops.ts';
 import { InputError } from '../errors.ts';
-import {
-  Lazy,
-  atVisualDegrees,
-  ceilingScore,
-  elapsedMs,
-  noDataFetcher,
-  report,
-  throwIfAborted,
-  type DataFetcher,
-} from './run-support.ts';
+import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
+import { atVisualDegrees, ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
 
 /** The experiment of an I2n benchmark. */
 export interface I2nBenchmarkData {
@@ -38,17 +30,7 @@ export interface I2nBenchmarkData {
  *   load: (fetchData) => loadObjectome(fetchData),
  * };
  */
-export interface I2nBenchmarkSpec {
-  readonly id: string;
-  readonly version: number;
-  readonly visualDegrees: number;
-  readonly numberOfTrials: number;
-  readonly description?: string;
-  readonly bibtex?: string;
-  readonly dataSets?: readonly string[];
-  readonly synthetic?: boolean;
-  load(fetchData: DataFetcher, signal?: AbortSignal): Promise<I2nBenchmarkData>;
-}
+export type I2nBenchmarkSpec = BenchmarkSpecBase<I2nBenchmarkData>;
 
 /** Options of an {@link I2nBenchmark}. */
 export interface I2nBenchmarkOptions {
@@ -67,47 +49,16 @@ export interface I2nBenchmarkOptions {
  * const behaviour = new I2nBenchmark(spec, { fetchData: (id) => cache.ensure(id) });
  * const score = await behaviour.score(model); // score.raw: mean r; score.ceiling: human split-half r
  */
-export class I2nBenchmark implements Benchmark {
-  readonly id: string;
+export class I2nBenchmark extends SpecBenchmark<I2nBenchmarkData> implements Benchmark {
   readonly target = 'behavior' as const;
-  readonly version: number;
   readonly metric = 'i2n';
-  readonly visualDegrees: number;
-  readonly numberOfTrials: number;
-  readonly description?: string;
-  readonly bibtex?: string;
-  readonly dataSets?: readonly string[];
-  readonly synthetic?: boolean;
-
-  readonly #spec: I2nBenchmarkSpec;
-  readonly #defaultFetch: DataFetcher;
-  #data: Lazy<I2nBenchmarkData> | undefined;
 
   constructor(spec: I2nBenchmarkSpec, { fetchData }: I2nBenchmarkOptions = {}) {
-    this.#spec = spec;
-    this.id = spec.id;
-    this.version = spec.version;
-    this.visualDegrees = spec.visualDegrees;
-    this.numberOfTrials = spec.numberOfTrials;
-    if (spec.description !== undefined) this.description = spec.description;
-    if (spec.bibtex !== undefined) this.bibtex = spec.bibtex;
-    if (spec.dataSets !== undefined) this.dataSets = spec.dataSets;
-    if (spec.synthetic) this.synthetic = true;
-    this.#defaultFetch = fetchData ?? noDataFetcher(spec.id);
+    super(spec, fetchData);
   }
 
-  /** The fitting and test images and the human trials, loaded on first use and then kept. */
-  data(options: BenchmarkRunOptions = {}): Promise<I2nBenchmarkData> {
-    this.#data ??= new Lazy(async () => {
-      report(options, { benchmark: this.id, stage: 'data' });
-      const loaded = await this.#spec.load(options.fetchData ?? this.#defaultFetch, options.signal);
-      return {
-        fitting: atVisualDegrees(loaded.fitting, this.visualDegrees),
-        test: atVisualDegrees(loaded.test, this.visualDegrees),
-        human: loaded.human,
-      };
-    });
-    return this.#data.get();
+  protected prepare(loaded: I2nBenchmarkData): I2nBenchmarkData {
+    return { fitting: atVisualDegrees(loaded.fitting, this.visualDegrees), test: atVisualDegrees(loaded.test, this.visualDegrees), human: loaded.human };
   }
 
   /**
@@ -119,10 +70,9 @@ export class I2nBenchmark implements Benchmark {
     report(options, { benchmark: this.id, stage: 'ceiling' });
     const result = i2n(uniformModel(human), human);
     return ceilingScore(result.ceilingMean, 0, {
-      benchmark: this.id,
+      ...this.labels(),
       method: 'split_half_human_i2n',
       splitValues: result.splits.map((s) => s.ceiling),
-      ...(this.synthetic ? { synthetic: true } : {}),
     });
   }
 
@@ -150,14 +100,12 @@ export class I2nBenchmark implements Benchmark {
       error: result.scoreError,
       normalization: 'r/sqrt(c)',
       attrs: {
-        benchmark: this.id,
-        version: this.version,
+        ...this.labels(),
         model: model.id,
         layer: model.behavioralReadoutLayer,
         metric: this.metric,
         splitValues: result.splits.map((s) => s.ceiled),
         timings: { dataMs, activationsMs, metricMs, totalMs: elapsedMs(started) },
-        ...(this.synthetic ? { synthetic: true } : {}),
       },
     };
   }

@@ -7,16 +7,8 @@ import type { Score } from '../contracts/score.ts';
 import type { StimulusSet } from '../contracts/stimulus-set.ts';
 import type { TimeBinSelection } from '../assembly-ops.ts';
 import { neuralCeiling, scoreFeatures } from '../scoring/score-features.ts';
-import {
-  Lazy,
-  atVisualDegrees,
-  ceilingScore,
-  elapsedMs,
-  noDataFetcher,
-  report,
-  throwIfAborted,
-  type DataFetcher,
-} from './run-support.ts';
+import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
+import { Lazy, atVisualDegrees, ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
 
 /** The experiment a neural benchmark compares models with. */
 export interface NeuralBenchmarkData {
@@ -44,9 +36,7 @@ export type NeuralMetricId = 'pls' | 'ridge';
  *   load: async (fetchData) => loadMajajHong(await fetchData('MajajHong2015.public'), 'IT'),
  * };
  */
-export interface NeuralBenchmarkSpec {
-  readonly id: string;
-  readonly version: number;
+export interface NeuralBenchmarkSpec extends BenchmarkSpecBase<NeuralBenchmarkData> {
   readonly region: Region;
   /** Cross-validated regression and Pearson r per neuroid; default `'pls'` (25 components). */
   readonly metric?: NeuralMetricId;
@@ -56,15 +46,6 @@ export interface NeuralBenchmarkSpec {
   readonly stratifyBy: string | null;
   /** How several time bins collapse to one (default: their mean). */
   readonly timeBin?: TimeBinSelection;
-  readonly visualDegrees: number;
-  readonly numberOfTrials: number;
-  readonly description?: string;
-  readonly bibtex?: string;
-  /** Catalog ids of the published data sets `load` fetches. */
-  readonly dataSets?: readonly string[];
-  readonly synthetic?: boolean;
-  /** Reads the data, fetching files through `fetchData` when they are published ones. */
-  load(fetchData: DataFetcher, signal?: AbortSignal): Promise<NeuralBenchmarkData>;
 }
 
 /** Options of a {@link NeuralBenchmark}. */
@@ -85,55 +66,30 @@ export interface NeuralBenchmarkOptions {
  * const score = await it.score(model);
  * console.log(score.value, score.raw, score.ceiling, score.attrs?.layer);
  */
-export class NeuralBenchmark implements Benchmark {
-  readonly id: string;
+export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implements Benchmark {
   readonly target: Region;
-  readonly version: number;
   readonly metric: NeuralMetricId;
-  readonly visualDegrees: number;
-  readonly numberOfTrials: number;
-  readonly description?: string;
-  readonly bibtex?: string;
-  readonly dataSets?: readonly string[];
-  readonly synthetic?: boolean;
 
   readonly #spec: NeuralBenchmarkSpec;
-  readonly #defaultFetch: DataFetcher;
-  #data: Lazy<NeuralBenchmarkData> | undefined;
   #ceiling: Lazy<CeilingResult> | undefined;
 
   constructor(spec: NeuralBenchmarkSpec, { fetchData }: NeuralBenchmarkOptions = {}) {
+    super(spec, fetchData);
     this.#spec = spec;
-    this.id = spec.id;
     this.target = spec.region;
-    this.version = spec.version;
     this.metric = spec.metric ?? 'pls';
-    this.visualDegrees = spec.visualDegrees;
-    this.numberOfTrials = spec.numberOfTrials;
-    if (spec.description !== undefined) this.description = spec.description;
-    if (spec.bibtex !== undefined) this.bibtex = spec.bibtex;
-    if (spec.dataSets !== undefined) this.dataSets = spec.dataSets;
-    if (spec.synthetic) this.synthetic = true;
-    this.#defaultFetch = fetchData ?? noDataFetcher(spec.id);
   }
 
-  /** The stimuli and recording, loaded on first use and then kept. */
-  data(options: BenchmarkRunOptions = {}): Promise<NeuralBenchmarkData> {
-    this.#data ??= new Lazy(async () => {
-      report(options, { benchmark: this.id, stage: 'data' });
-      const loaded = await this.#spec.load(options.fetchData ?? this.#defaultFetch, options.signal);
-      return { stimuli: atVisualDegrees(loaded.stimuli, this.visualDegrees), recording: loaded.recording };
-    });
-    return this.#data.get();
+  protected prepare(loaded: NeuralBenchmarkData): NeuralBenchmarkData {
+    return { stimuli: atVisualDegrees(loaded.stimuli, this.visualDegrees), recording: loaded.recording };
   }
 
   async ceiling(options: BenchmarkRunOptions = {}): Promise<Score> {
     const result = await this.#ceilingResult(options);
     return ceilingScore(result.ceiling, result.error, {
-      benchmark: this.id,
+      ...this.labels(),
       method: 'internal_consistency',
       splitValues: result.splits.map((s) => s.median),
-      ...(this.synthetic ? { synthetic: true } : {}),
     });
   }
 
@@ -174,8 +130,7 @@ export class NeuralBenchmark implements Benchmark {
       ...(result.ceilingError !== undefined ? { ceilingError: result.ceilingError } : {}),
       ...(result.normalization !== undefined ? { normalization: result.normalization } : {}),
       attrs: {
-        benchmark: this.id,
-        version: this.version,
+        ...this.labels(),
         model: model.id,
         region: this.target,
         layer: model.regionLayer[this.target],
@@ -187,7 +142,6 @@ export class NeuralBenchmark implements Benchmark {
         featureColumns: result.featureColumns,
         warnings: result.warnings,
         timings: { dataMs, activationsMs, ceilingMs, metricMs, totalMs: elapsedMs(started) },
-        ...(this.synthetic ? { synthetic: true } : {}),
       },
     };
   }
