@@ -31,3 +31,24 @@ export {
   sixteenClassDecision,
 } from './geirhos2021/sixteen-class.ts';
 export type { SixteenClassCategory } from './geirhos2021/sixteen-class.ts';
+
+// Brain-Score's Geirhos2021 error-consistency benchmarks on its published files (needs models with logits).
+export {
+  ErrorConsistencyBenchmark,
+  geirhos2021ErrorConsistencyId,
+  GEIRHOS2021_ERROR_CONSISTENCY_VERSION,
+  GEIRHOS2021_VISUAL_DEGREES,
+  GEIRHOS2021_NUMBER_OF_TRIALS,
+} from './geirhos2021/brainscore-benchmark.ts';
+export type { ErrorConsistencyBenchmarkOptions } from './geirhos2021/brainscore-benchmark.ts';
+
+// Brain-Score's Rajalingham2018 I2n benchmarks (public and private).
+export {
+  rajalingham2018Spec,
+  RAJALINGHAM2018_VERSION,
+  RAJALINGHAM2018_VISUAL_DEGREES,
+  RAJALINGHAM2018_NUMBER_OF_TRIALS,
+} from './rajalingham2018/benchmark-spec.ts';
+
+// The plugin: the 19 behavioural benchmarks and the data sets they read.
+export { plugin, plugin as default } from './plugin.ts';

@@ -7,12 +7,13 @@ import { plugin as v1 } from '@vvs/benchmarks-v1';
 import { plugin as v2 } from '@vvs/benchmarks-v2';
 import { plugin as v4 } from '@vvs/benchmarks-v4';
 import { plugin as it } from '@vvs/benchmarks-it';
+import { plugin as behavior } from '@vvs/benchmarks-behavior';
 
 /**
  * The built-in benchmark plugins, in listing order. Imported statically: the CLI ships as one
  * bundle, where importing packages by name at run time would not find them.
  */
-export const BUILTIN_PLUGINS: readonly VvsPlugin[] = [v1, v2, v4, it];
+export const BUILTIN_PLUGINS: readonly VvsPlugin[] = [v1, v2, v4, it, behavior];
 
 /** Options of {@link createRegistry}. */
 export interface CreateRegistryOptions {

@@ -170,6 +170,6 @@ describe('vvs select-layers', () => {
     copyFileSync(join(imageDir, 'obj0_img0.png'), join(oneImage, 'obj0_img0.png'));
     const missing = await vvs('select-layers', '--model', modelPath, '--stimuli', oneImage, '--assembly', recordingPath, '--region', 'V2');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`vvs: ${oneImage}: 59 recorded stimuli have no image (obj0_img1, obj0_img2, obj0_img3, obj0_img4, obj0_img5, …)\n`);
+    expect(missing.stderr).toBe(`vvs: ${recordingPath}: 59 stimuli are not in stimulus set one-image (obj0_img1, obj0_img2, obj0_img3, obj0_img4, obj0_img5, …)\n`);
   });
 });

@@ -91,5 +91,6 @@ export { NeuralBenchmark } from './benchmark-helpers/neural-benchmark.ts';
 export type { NeuralBenchmarkSpec, NeuralBenchmarkData, NeuralBenchmarkOptions, NeuralMetricId } from './benchmark-helpers/neural-benchmark.ts';
 export { I2nBenchmark } from './benchmark-helpers/i2n-benchmark.ts';
 export type { I2nBenchmarkSpec, I2nBenchmarkData, I2nBenchmarkOptions } from './benchmark-helpers/i2n-benchmark.ts';
-export { Lazy, atVisualDegrees, ceilingScore, noDataFetcher } from './benchmark-helpers/run-support.ts';
+export { Lazy, ceilingScore, elapsedMs, noDataFetcher } from './benchmark-helpers/run-support.ts';
+export { atVisualDegrees, selectStimuli } from './stimulus-set-views.ts';
 export type { DataFetcher } from './benchmark-helpers/run-support.ts';

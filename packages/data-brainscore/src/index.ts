@@ -26,7 +26,8 @@ export { FREEMANZIEMBA2013_BIBTEX } from './freemanziemba2013/bibtex.ts';
 
 export { RAJALINGHAM2018_PUBLIC, RAJALINGHAM2018_PRIVATE, OBJECTOME_PUBLIC, OBJECTOME_PRIVATE } from './rajalingham2018/catalog.ts';
 export { RAJALINGHAM2018_BIBTEX } from './rajalingham2018/bibtex.ts';
-export { loadRajalingham2018, i2nHumanData, readBehavioralAssembly, BEHAVIORAL_VALUES_COORDINATE } from './rajalingham2018/load.ts';
+export { loadRajalingham2018, i2nHumanData } from './rajalingham2018/load.ts';
+export { readBehavioralAssembly, BEHAVIORAL_VALUES_COORDINATE } from './behavioral-assembly.ts';
 
 export { GEIRHOS2021_DATASETS, geirhos2021Entries } from './geirhos2021/catalog.ts';
 export type { Geirhos2021Dataset } from './geirhos2021/catalog.ts';

@@ -9,6 +9,7 @@ import {
   collapseTimeBins,
   coordinate,
   selectAlong,
+  selectStimuli,
   stimulusKey,
   type Assembly,
   type DataFetcher,
@@ -52,7 +53,8 @@ export async function loadNeuralRecording(fetchData: DataFetcher, source: Neural
   const raw = await readNetcdfAssembly(assemblyPath!);
   const region = selectAlong(raw, 'region', [source.region]);
   const recording = withStimulusColumns(collapseTimeBins(region, source.timeBin), stimuli, source.stimulusColumns);
-  return { stimuli: recordedStimuli(stimuli, recording), recording };
+  const recorded = coordinate(recording, stimulusKey(recording), 'presentation').values.map(String);
+  return { stimuli: selectStimuli(stimuli, recorded, assemblyPath!), recording };
 }
 
 /**
@@ -85,17 +87,4 @@ export function withStimulusColumns(recording: Assembly, stimuli: StimulusSet, c
     };
   }
   return { ...recording, coords };
-}
-
-/** The stimulus set restricted to the recording's stimuli, in the set's order. */
-function recordedStimuli(stimuli: StimulusSet, recording: Assembly): StimulusSet {
-  const recorded = new Set(coordinate(recording, stimulusKey(recording), 'presentation').values.map(String));
-  if (stimuli.rows.every((row) => recorded.has(row.stimulus_id))) return stimuli;
-  return {
-    identifier: stimuli.identifier,
-    rows: stimuli.rows.filter((row) => recorded.has(row.stimulus_id)),
-    ...(stimuli.visualDegrees !== undefined ? { visualDegrees: stimuli.visualDegrees } : {}),
-    getImage: (id) => stimuli.getImage(id),
-    ...(stimuli.imagePath ? { imagePath: (id: string) => stimuli.imagePath!(id) } : {}),
-  };
 }

@@ -11,6 +11,7 @@ import {
   isRegion,
   scoreFeatures,
   selectLayer,
+  selectStimuli,
   stimulusKey,
   type Assembly,
   type FeatureScore,
@@ -91,7 +92,9 @@ export function registerSelectLayers(program: Command): void {
       const nComponents = parseCount(flags.components, '--components');
       const stratifyBy = flags.stratifyBy === 'none' ? null : flags.stratifyBy;
       const recording = await readNetcdfAssembly(flags.assembly);
-      const stimuli = recordedStimuli(openStimulusSet(flags.stimuli), recording, flags.stimuli);
+      const recorded = coordinate(recording, stimulusKey(recording)).values.map(String);
+      // The model sees only the images it will be scored on.
+      const stimuli = selectStimuli(openStimulusSet(flags.stimuli), recorded, flags.assembly);
       const adapter = await OnnxModelAdapter.load(flags.model, { projection });
       const progress = progressReporter(!flags.json);
       try {
@@ -133,25 +136,6 @@ export function registerSelectLayers(program: Command): void {
     });
 }
 
-/**
- * The stimulus set cut down to the recording's stimuli (in the set's order), so that the model sees
- * only the images it will be scored on.
- *
- * @throws InputError naming a few recorded stimuli that the set lacks.
- */
-function recordedStimuli(stimuli: StimulusSet, recording: Assembly, path: string): StimulusSet {
-  const recorded = new Set(coordinate(recording, stimulusKey(recording)).values.map(String));
-  const rows = stimuli.rows.filter((row) => recorded.has(row.stimulus_id));
-  if (rows.length < recorded.size) {
-    const present = new Set(rows.map((row) => row.stimulus_id));
-    const missing = [...recorded].filter((id) => !present.has(id));
-    throw new InputError(
-      `${path}: ${missing.length} recorded stimuli have no image (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`,
-      { file: path, field: 'stimulus_id' },
-    );
-  }
-  return { ...stimuli, rows };
-}
 
 /**
  * Runs the model once over `stimuli` and gathers each of `layers` into its own presentation ×

@@ -8,7 +8,8 @@ import type { StimulusSet } from '../contracts/stimulus-set.ts';
 import { assemblySource, coordinate } from '../assembly-ops.ts';
 import { InputError } from '../errors.ts';
 import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
-import { atVisualDegrees, ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
+import { atVisualDegrees } from '../stimulus-set-views.ts';
+import { ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
 
 /** The experiment of an I2n benchmark. */
 export interface I2nBenchmarkData {

@@ -8,7 +8,8 @@ import type { StimulusSet } from '../contracts/stimulus-set.ts';
 import type { TimeBinSelection } from '../assembly-ops.ts';
 import { neuralCeiling, scoreFeatures } from '../scoring/score-features.ts';
 import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
-import { Lazy, atVisualDegrees, ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
+import { atVisualDegrees } from '../stimulus-set-views.ts';
+import { Lazy, ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
 
 /** The experiment a neural benchmark compares models with. */
 export interface NeuralBenchmarkData {

@@ -4,7 +4,6 @@
  */
 import type { BenchmarkProgress, BenchmarkRunOptions } from '../contracts/benchmark.ts';
 import type { Score } from '../contracts/score.ts';
-import type { StimulusSet } from '../contracts/stimulus-set.ts';
 import { InputError } from '../errors.ts';
 
 /**
@@ -85,25 +84,6 @@ export function report(options: BenchmarkRunOptions, event: BenchmarkProgress): 
  */
 export function ceilingScore(value: number, error: number, attrs: Record<string, unknown>): Score {
   return { value, unclipped: value, raw: value, ceiling: 1, error, normalization: 'none', attrs };
-}
-
-/**
- * `stimuli` as seen at `visualDegrees`: the same set when it already says so, otherwise a view with
- * that field of view (the benchmark, not the file, knows how large the images were shown).
- *
- * @example
- * const shown = atVisualDegrees(await openStimulusSet(dir), 4);
- */
-export function atVisualDegrees(stimuli: StimulusSet, visualDegrees: number): StimulusSet {
-  if (stimuli.visualDegrees === visualDegrees) return stimuli;
-  const view: StimulusSet = {
-    identifier: stimuli.identifier,
-    rows: stimuli.rows,
-    visualDegrees,
-    getImage: (id) => stimuli.getImage(id),
-    ...(stimuli.imagePath ? { imagePath: (id: string) => stimuli.imagePath!(id) } : {}),
-  };
-  return view;
 }
 
 /**

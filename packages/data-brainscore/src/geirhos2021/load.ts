@@ -3,10 +3,10 @@
  * `benchmarks/geirhos2021/benchmark.py`, `load_assembly`): the human trials of
  * `Geirhos2021_<dataset>` without the excluded conditions, and the images of the kept trials.
  */
-import { InputError, coordinate, stimulusKey, type DataFetcher, type StimulusSet } from '@vvs/core';
+import { InputError, coordinate, selectStimuli, stimulusKey, type DataFetcher, type StimulusSet } from '@vvs/core';
 import { openBrainScoreStimulusSet } from '@vvs/io';
 import type { ObserverTrial } from '@vvs/metrics';
-import { readBehavioralAssembly } from '../rajalingham2018/load.ts';
+import { readBehavioralAssembly } from '../behavioral-assembly.ts';
 import type { Geirhos2021Dataset } from './catalog.ts';
 
 /**
@@ -89,26 +89,5 @@ export async function loadGeirhos2021(fetchData: DataFetcher, dataset: Geirhos20
     trials.push({ subject: subjects[t], condition: String(conditions[t]), imageId: imageIds[t], truth: truths[t], choice: choices[t] });
   }
   const all = await openBrainScoreStimulusSet({ csv: csv!, zip: zip!, identifier: `Geirhos2021_${dataset}` });
-  return { stimuli: keptImages(all, trials, assemblyPath!), trials };
-}
-
-/** The stimulus set cut down to the kept trials' images (Brain-Score filters its stimulus set by `image_id`). */
-function keptImages(stimuli: StimulusSet, trials: readonly ObserverTrial[], path: string): StimulusSet {
-  const kept = new Set(trials.map((trial) => trial.imageId));
-  const rows = stimuli.rows.filter((row) => kept.has(row.stimulus_id));
-  if (rows.length < kept.size) {
-    const present = new Set(rows.map((row) => row.stimulus_id));
-    const missing = [...kept].filter((id) => !present.has(id));
-    throw new InputError(
-      `${path}: ${missing.length} images with trials are not in stimulus set ${stimuli.identifier} (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`,
-      { file: path, field: 'stimulus_id' },
-    );
-  }
-  return {
-    identifier: stimuli.identifier,
-    rows,
-    ...(stimuli.visualDegrees !== undefined ? { visualDegrees: stimuli.visualDegrees } : {}),
-    getImage: (id) => stimuli.getImage(id),
-    ...(stimuli.imagePath ? { imagePath: (id: string) => stimuli.imagePath!(id) } : {}),
-  };
+  return { stimuli: selectStimuli(all, trials.map((trial) => trial.imageId), assemblyPath!), trials };
 }
