@@ -16,7 +16,7 @@ import {
   readTrialTable,
   type SixteenClassCategory,
 } from '../src/index.ts';
-import { writeStimulusSet } from './brainscore-files.ts';
+import { writeStimulusSet } from '@vvs/test-utils';
 
 const scratch = mkdtempSync(join(tmpdir(), 'vvs-geirhos2021-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -17,7 +17,7 @@ import {
   type DataSetEntry,
 } from '@vvs/core';
 import { writeNetcdfAssembly } from '@vvs/io';
-import { buildZip, encodePng, loadFixture, seededValues } from '@vvs/test-utils';
+import { loadFixture, seededValues, writeStimulusSet } from '@vvs/test-utils';
 import {
   FREEMANZIEMBA2013_DATA_SETS,
   GEIRHOS2021_DATASETS,
@@ -74,14 +74,6 @@ function localEntries(dir: string, files: Record<string, string[]>): DataCatalog
   return catalog;
 }
 
-/** A Brain-Score-shaped stimulus set: a CSV (`image_id`, `filename`, metadata) and a flat zip of PNGs. */
-function writeStimulusSet(dir: string, name: string, ids: string[], column: string, labels: string[]): void {
-  const rows = ids.map((id, i) => `${id},${id}.png,${labels[i]}`);
-  writeFileSync(join(dir, `${name}.csv`), `image_id,filename,${column}\n${rows.join('\n')}\n`);
-  const pngs = ids.map((id, i) => ({ name: `${id}.png`, data: encodePng(4, new Uint8Array([i * 7, 100, 200])) }));
-  writeFileSync(join(dir, `${name}.zip`), buildZip(pngs));
-}
-
 /** A model that "records" fixed features for every region. */
 function featureModel(features: Assembly): BrainModel {
   return {
@@ -126,7 +118,7 @@ describe('MajajHong2015 through a plugin, the registry, a data cache and a local
       },
     };
     await writeNetcdfAssembly(join(dir, 'assy_dicarlo_MajajHong2015_public.nc'), recording);
-    writeStimulusSet(dir, 'stimulus_hvm-public', ids, 'object_name', ids.map((_, i) => objects[i % objects.length]));
+    writeStimulusSet(dir, 'stimulus_hvm-public', ['image_id', 'filename', 'object_name'], ids.map((id, i) => [id, `${id}.png`, objects[i % objects.length]]));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -207,7 +199,7 @@ describe('FreemanZiemba2013 responses averaged over 50–200 ms', () => {
         time_bin_end: { dim: 'time_bin', values: Array.from({ length: bins }, (_, t) => t + 1) },
       },
     });
-    writeStimulusSet(dir, 'stimulus_FreemanZiemba2013_aperture-public', ids, 'texture_type', ['noise', 'texture', 'noise']);
+    writeStimulusSet(dir, 'stimulus_FreemanZiemba2013_aperture-public', ['image_id', 'filename', 'texture_type'], ids.map((id, i) => [id, `${id}.png`, ['noise', 'texture', 'noise'][i]]));
     const catalog = localEntries(dir, {
       'FreemanZiemba2013.public': ['assy_movshon_FreemanZiemba2013_public.nc'],
       'FreemanZiemba2013.aperture-public': ['stimulus_FreemanZiemba2013_aperture-public.csv', 'stimulus_FreemanZiemba2013_aperture-public.zip'],

@@ -161,3 +161,4 @@ export { startServer, sendFile, sendTruncated, testBytes } from './http-server.t
 export type { LoggedRequest, Handler, TestServer } from './http-server.ts';
 export { buildZip } from './zip-writer.ts';
 export type { ZipInput, ZipOptions } from './zip-writer.ts';
+export { writeStimulusSet } from './brainscore-files.ts';
