@@ -19,12 +19,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { endianness, homedir } from 'node:os';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
-import type { StimulusSet } from '@vvs/core';
+import { CACHE_DIR_ENV, defaultCacheDir, type StimulusSet } from '@vvs/core';
 
-/** Environment variable naming the activation cache folder. */
-export const ACTIVATION_CACHE_ENV = 'VVS_CACHE_DIR';
+/** Environment variable naming vvs's cache folder, whose `activations/` subfolder holds the activation cache. */
+export const ACTIVATION_CACHE_ENV = CACHE_DIR_ENV;
+
+/** The activation cache's folder inside vvs's cache folder (beside the downloaded data sets). */
+const ACTIVATIONS_SUBFOLDER = 'activations';
 
 /** Version of the key derivation and entry layout; changing either must change it, orphaning old entries. */
 const CACHE_FORMAT = 'VVSACT01';
@@ -110,14 +113,14 @@ export function activationCacheKey(parts: ActivationCacheKeyParts): string {
 }
 
 /**
- * The default cache folder: `$VVS_CACHE_DIR` when set, else `~/.cache/vvs/activations`.
+ * The default activation cache folder: `activations/` in vvs's cache folder (`$VVS_CACHE_DIR`, else
+ * the platform's user cache folder: see `defaultCacheDir` in `@vvs/core`), beside the data sets.
  *
  * @example
- * defaultActivationCacheDir({ VVS_CACHE_DIR: '/scratch/vvs' }); // '/scratch/vvs'
+ * defaultActivationCacheDir({ VVS_CACHE_DIR: '/scratch/vvs' }); // '/scratch/vvs/activations'
  */
 export function defaultActivationCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env[ACTIVATION_CACHE_ENV];
-  return dir ? dir : join(homedir(), '.cache', 'vvs', 'activations');
+  return join(defaultCacheDir(env), ACTIVATIONS_SUBFOLDER);
 }
 
 /** Options of {@link ActivationCache}. */

@@ -181,8 +181,8 @@ describe('ActivationCache', () => {
     expect(entries(cache.dir)).toEqual(['k.vvsact', 'other.vvsact']);
   });
 
-  it('defaults to $VVS_CACHE_DIR, else ~/.cache/vvs/activations', () => {
-    expect(defaultActivationCacheDir({ VVS_CACHE_DIR: '/scratch/vvs' })).toBe('/scratch/vvs');
+  it("defaults to activations/ in vvs's cache folder ($VVS_CACHE_DIR, else ~/.cache/vvs)", () => {
+    expect(defaultActivationCacheDir({ VVS_CACHE_DIR: '/scratch/vvs' })).toBe('/scratch/vvs/activations');
     expect(defaultActivationCacheDir({})).toBe(join(homedir(), '.cache', 'vvs', 'activations'));
   });
 });
