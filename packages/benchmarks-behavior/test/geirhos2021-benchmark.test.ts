@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, type Assembly, type BrainModel, type DataFetcher, type StimulusSet } from '@vvs/core';
 import { writeNetcdfAssembly } from '@vvs/io';
 import { errorConsistency } from '@vvs/metrics';
-import { sharedPath } from '@vvs/test-utils';
+import { mvhExpected, sharedPath, writeStimulusSet } from '@vvs/test-utils';
 import {
   ErrorConsistencyBenchmark,
   IMAGENET_CLASSES,
@@ -16,13 +16,12 @@ import {
   readTrialTable,
   type SixteenClassCategory,
 } from '../src/index.ts';
-import { writeStimulusSet } from '@vvs/test-utils';
 
 const scratch = mkdtempSync(join(tmpdir(), 'vvs-geirhos2021-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** EXPECTED.md (reference/mvh): ResNet-50's error consistency on colour, model vs the 4 subjects. */
-const RESNET50_COLOUR = 0.21135098386338053;
+const RESNET50_COLOUR = mvhExpected().resnet50ErrorConsistency.colour;
 /** EXPECTED.md: summation order may move the last bits. */
 const FULL_PRECISION_TOLERANCE = 1e-12;
 /** Brain-Score's test ceiling of Geirhos2021colour (vision `benchmarks/geirhos2021/test.py`), printed to 5 decimals. */

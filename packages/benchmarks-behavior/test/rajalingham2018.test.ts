@@ -19,9 +19,8 @@ import {
 } from '@vvs/core';
 import { loadRajalingham2018 } from '@vvs/data-brainscore';
 import { writeNetcdfAssembly } from '@vvs/io';
-import { loadFixture } from '@vvs/test-utils';
+import { loadFixture, writeStimulusSet } from '@vvs/test-utils';
 import { plugin, rajalingham2018Spec } from '../src/index.ts';
-import { writeStimulusSet } from '@vvs/test-utils';
 
 /** The fixture's tolerance for I2n (reference/metrics/README.md). */
 const I2N_TOLERANCE = 1e-9;

@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sharedPath } from '@vvs/test-utils';
+import { mvhExpected, sharedPath } from '@vvs/test-utils';
 import { vvs } from './run-cli.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
 
 /** EXPECTED.md (reference/mvh): ResNet-50's row to the 7 printed decimals, per-dataset κ and the human–human mean at full precision. */
-const RESNET50_ROW = { accuracyDifference: 0.0871649, observedConsistency: 0.6649405, errorConsistency: 0.2083392, oodAccuracy: 0.5588205 };
+const EXPECTED = mvhExpected();
+const RESNET50_ROW = EXPECTED.resnet50;
 const PRINTED_TOLERANCE = 5e-8;
 const FULL_PRECISION_TOLERANCE = 1e-12;
-const HUMAN_HUMAN = 0.4312163758598353;
-const SOME_DATASET_KAPPAS = { colour: 0.21135098386338053, 'high-pass': 0.20299548419029284, silhouette: 0.4280508710640706 };
+const HUMAN_HUMAN = EXPECTED.humanHuman;
+const SOME_DATASET_KAPPAS = Object.fromEntries(['colour', 'high-pass', 'silhouette'].map((d) => [d, EXPECTED.resnet50ErrorConsistency[d]]));
 const METRIC_KEYS = ['errorConsistency', 'observedConsistency', 'accuracyDifference', 'oodAccuracy'];
 
 afterEach(() => vi.restoreAllMocks());

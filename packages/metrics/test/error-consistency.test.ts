@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadFixture, sharedPath } from '@vvs/test-utils';
+import { loadFixture, mvhExpected, sharedPath } from '@vvs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   aggregateErrorConsistency,
@@ -147,28 +147,11 @@ const EXCLUDED: Record<string, string[]> = {
 const NON_PARAMETRIC = new Set(['cue-conflict', 'edge', 'silhouette', 'sketch', 'stylized']);
 const SINGLE_CONDITION = 'all';
 
-/** EXPECTED.md: ResNet-50's error consistency per dataset. */
-const RESNET50: Record<string, number> = {
-  colour: 0.21135098386338053,
-  contrast: 0.22545727435578836,
-  'cue-conflict': 0.06799689102686254,
-  edge: 0.03625908550737976,
-  eidolonI: 0.21028801194907953,
-  eidolonII: 0.25089602688343654,
-  eidolonIII: 0.15805577959032674,
-  'false-colour': 0.2943053248759542,
-  'high-pass': 0.20299548419029284,
-  'low-pass': 0.16740815010088939,
-  'phase-scrambling': 0.2687880113960354,
-  'power-equalisation': 0.29293438875068695,
-  rotation: 0.1689201896921,
-  silhouette: 0.4280508710640706,
-  sketch: 0.10536763304626211,
-  stylized: 0.2543042750188937,
-  'uniform-noise': 0.19838848360414257,
-};
-const RESNET50_MEAN = 0.2083392;
-const HUMAN_HUMAN_MEAN = 0.4312163758598353;
+/** EXPECTED.md (reference/mvh): ResNet-50's error consistency per dataset, their mean (7 decimals), the human–human mean. */
+const EXPECTED = mvhExpected();
+const RESNET50: Record<string, number> = EXPECTED.resnet50ErrorConsistency;
+const RESNET50_MEAN = EXPECTED.resnet50.errorConsistency;
+const HUMAN_HUMAN_MEAN = EXPECTED.humanHuman;
 
 /** model-vs-human's short image name: the ImageNet id and index, or just the file's last part. */
 function shortImageName(imagename: string): string {

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodePng } from './index.ts';
+import { encodePng } from './png.ts';
 import { buildZip } from './zip-writer.ts';
 
 /** A 1×1 grey PNG: the image of every row that is given none (for models that never decode them). */

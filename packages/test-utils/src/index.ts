@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
@@ -133,28 +132,7 @@ export function seededValues(count: number, seed: number, offset = 0.5): Float64
   return out;
 }
 
-/**
- * An 8-bit RGB PNG of `size`² pixels from row-major RGB bytes (no filtering, one IDAT chunk;
- * PNG spec §11–12), so tests and benchmarks can write images without an image library.
- */
-export function encodePng(size: number, rgb: Uint8Array): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(body.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
-    return Buffer.concat([head, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, truecolour, deflate, no filter, no interlace
-  const scanlines = Buffer.alloc(size * (1 + 3 * size));
-  for (let y = 0; y < size; y++) scanlines.set(rgb.subarray(y * 3 * size, (y + 1) * 3 * size), y * (1 + 3 * size) + 1);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines)), chunk('IEND', Buffer.alloc(0))]);
-}
+export { encodePng } from './png.ts';
 
 // A local HTTP server for download tests, and a zip writer for building Brain-Score-shaped files.
 export { startServer, sendFile, sendTruncated, testBytes } from './http-server.ts';
@@ -162,3 +140,5 @@ export type { LoggedRequest, Handler, TestServer } from './http-server.ts';
 export { buildZip } from './zip-writer.ts';
 export type { ZipInput, ZipOptions } from './zip-writer.ts';
 export { writeStimulusSet } from './brainscore-files.ts';
+export { mvhExpected } from './mvh-expected.ts';
+export type { MvhExpected, MvhTableRow } from './mvh-expected.ts';
