@@ -236,3 +236,47 @@ describe('selection benchmarks', () => {
     expect(() => registry.selectionBenchmark('V1')).toThrow('no selection benchmark is registered with id "V1"');
   });
 });
+
+describe('plugin registration of benchmarks (the issue-4 rules)', () => {
+  const spec = (overrides: Partial<NeuralBenchmarkSpec> = {}): NeuralBenchmarkSpec => ({
+    id: 'MyLab2026.IT-pls',
+    version: 1,
+    region: 'IT',
+    visualDegrees: 8,
+    numberOfTrials: 10,
+    stratifyBy: 'object_name',
+    load: async () => {
+      throw new Error('not loaded at registration');
+    },
+    ...overrides,
+  });
+
+  it('refuses an id registered twice, naming both plugins', () => {
+    const registry = createContainer().resolve(PluginRegistry);
+    registry.install({ name: 'my-lab', register: (r) => r.registerBenchmark(new NeuralBenchmark(spec())) });
+    expect(() => registry.install({ name: 'other-lab', register: (r) => r.registerBenchmark(new NeuralBenchmark(spec())) })).toThrow(
+      'benchmark "MyLab2026.IT-pls" is already registered by plugin "my-lab"; plugin "other-lab" tried to register it again',
+    );
+  });
+
+  it('refuses a benchmark without a metric or a ceiling, naming the plugin and the field', () => {
+    const registry = createContainer().resolve(PluginRegistry);
+    const { metric: _metric, ...noMetric } = new NeuralBenchmark(spec());
+    const withoutMetric = Object.assign(Object.create(NeuralBenchmark.prototype), noMetric);
+    expect(() => registry.install({ name: 'my-lab', register: (r) => r.registerBenchmark(withoutMetric) })).toThrow(
+      'benchmark "MyLab2026.IT-pls" (plugin "my-lab"): metric is missing: name the metric the benchmark uses',
+    );
+    const withoutCeiling = { id: 'MyLab2026.V4-pls', target: 'V4', version: 1, metric: 'pls', score: async () => ({}) };
+    expect(() => registry.install({ name: 'my-lab', register: (r) => r.registerBenchmark(withoutCeiling as never) })).toThrow(
+      'benchmark "MyLab2026.V4-pls" (plugin "my-lab"): missing method ceiling()',
+    );
+  });
+
+  it('refuses an unknown region, naming the plugin and the field', () => {
+    const registry = createContainer().resolve(PluginRegistry);
+    expect(() => registry.install({ name: 'my-lab', register: (r) => r.registerBenchmark(new NeuralBenchmark(spec({ region: 'V3' as 'V4' }))) })).toThrow(
+      'benchmark "MyLab2026.IT-pls" (plugin "my-lab"): target must be one of V1, V2, V4, IT, behavior (got "V3")',
+    );
+    expect(registry.list('benchmark')).toEqual([]);
+  });
+});
