@@ -29,7 +29,13 @@ export interface RgbImage {
   readonly data: Float64Array;
 }
 
-/** A blank (black) {@link RgbImage} of `size`² pixels. */
+/**
+ * A blank (black) {@link RgbImage} of `size`² pixels.
+ *
+ * @throws RangeError when `size` is not a positive integer.
+ * @example
+ * blankImage(128).data.length; // 128 · 128 · 3
+ */
 export function blankImage(size: number): RgbImage {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`size: expected a positive integer, got ${size}`);
   return { size, data: new Float64Array(size * size * RGB_CHANNELS) };
@@ -96,6 +102,29 @@ export function standardize(field: Float64Array): Float64Array {
   return field;
 }
 
+/** Fraction of an aperture's radius over which its window falls from 1 to 0 (a raised-cosine edge). */
+const APERTURE_EDGE_FRACTION = 0.2;
+
+/**
+ * Multiplies a `size`² field in place by a soft circular window centred at (`centreX`, `centreY`)
+ * with radius `radius` (all fractions of the image side): 1 within (1 − 0.2)·radius, 0 beyond the
+ * radius, and a raised cosine between, so the texture fades into the mean luminance without a hard
+ * edge that would drive every orientation channel.
+ *
+ * @example
+ * applyAperture(field, 128, 0.5, 0.5, 0.25); // a centred patch a quarter of the image wide in radius
+ */
+export function applyAperture(field: Float64Array, size: number, centreX: number, centreY: number, radius: number): void {
+  const inner = (1 - APERTURE_EDGE_FRACTION) * radius;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const distance = Math.hypot((x + 0.5) / size - centreX, (y + 0.5) / size - centreY);
+      const window = distance <= inner ? 1 : distance >= radius ? 0 : 0.5 * (1 + Math.cos((Math.PI * (distance - inner)) / (radius - inner)));
+      field[y * size + x] *= window;
+    }
+  }
+}
+
 /**
  * Paints a grayscale luminance field onto `image`: each pixel's R, G and B become
  * `clip(mean · (1 + contrast · field), 0, 1)`, the Michelson-style modulation of a gray screen.
@@ -113,6 +142,9 @@ export function paintLuminance(image: RgbImage, field: Float64Array, mean: numbe
 /**
  * Paints every pixel as a mix of two colours, `(1 − t)·from + t·to`, with t = `mix[p]` clipped to
  * [0, 1] (gradients and two-colour noise backgrounds).
+ *
+ * @example
+ * paintMix(image, new Float64Array(image.size ** 2), [0.2, 0.2, 0.2], [0.8, 0.8, 0.8]); // uniform dark gray
  */
 export function paintMix(image: RgbImage, mix: Float64Array, from: readonly number[], to: readonly number[]): void {
   for (let p = 0; p < mix.length; p++) {

@@ -1,7 +1,8 @@
 /**
  * The synthetic suite's procedurally drawn stimulus sets: gratings and noise textures for V1/V2
  * (laid out like FreemanZiemba2013: grayscale, 4°, a `texture_type` to stratify by) and parametric
- * objects on varied backgrounds for V4/IT and behaviour (like MajajHong2015: 8°, `object_name`).
+ * objects on varied backgrounds for V4/IT and behaviour (like MajajHong2015: grayscale, 8°,
+ * `object_name`).
  *
  * Every image is drawn from seeded draws of numpy's MT19937 (see {@link SeededRandom}) into an RGB
  * buffer and encoded to PNG in memory, so a seed gives byte-identical sets and nothing is stored on
@@ -10,6 +11,7 @@
 import type { StimulusRow, StimulusSet } from '@vvs/core';
 import { SeededRandom } from './random.ts';
 import {
+  applyAperture,
   blankImage,
   drawShape,
   encodeRgbPng,
@@ -50,6 +52,19 @@ export const GRATING_PHASES_DEG = [0, 90, 180, 270] as const;
 
 /** Range of grating Michelson contrasts, drawn uniformly per image so responses also vary in strength. */
 export const GRATING_CONTRAST_RANGE = [0.2, 1] as const;
+
+/**
+ * Range of the radius of the soft circular aperture each grating or texture is shown through, as a
+ * fraction of the image side (0.5–1.2° of the 4° image). Patches at varied places and sizes make
+ * stimuli differ in *where* they drive a layer as well as *what* they drive: position is what a
+ * layer's finer grid resolves and its coarser successors blur, so it is what lets PLS tell a layer
+ * from the next. (Full-field stationary textures differ only in local phase detail, which no layer's
+ * readout can learn from a few hundred images, and which the coarser layers average away.)
+ */
+export const APERTURE_RADIUS_RANGE = [0.12, 0.3] as const;
+
+/** Range of aperture centres along each axis, as a fraction of the image side. */
+export const APERTURE_CENTRE_RANGE = [0.3, 0.7] as const;
 
 /**
  * Families of noise textures, each a random-phase spectral synthesis (a sum of
@@ -100,9 +115,19 @@ export const OBJECT_RADIUS_RANGE = [0.14, 0.26] as const;
 /** Range of object centres along each axis, as a fraction of the image side: objects stay inside the image. */
 export const OBJECT_CENTRE_RANGE = [0.3, 0.7] as const;
 
+/** Range of the two luminances each background is drawn with (a gradient or noise mixes them). */
+export const BACKGROUND_LUMINANCE_RANGE = [0.2, 0.8] as const;
+
 /**
- * Background kinds of the object images, one drawn per image: a `uniform` colour, a linear
- * `gradient` between two colours, or two colours mixed by pink `noise` (clutter).
+ * Range of an object's luminance contrast with its background's mean luminance, applied with a
+ * random sign (lighter or darker objects, as over natural backgrounds); the luminance is clipped to
+ * [0, 1]. Objects are achromatic, as MajajHong2015's are grayscale renderings.
+ */
+export const OBJECT_CONTRAST_RANGE = [0.25, 0.5] as const;
+
+/**
+ * Background kinds of the object images, one drawn per image: a `uniform` gray, a linear
+ * `gradient` between two grays, or two grays mixed by pink `noise` (clutter).
  */
 export const OBJECT_BACKGROUNDS = ['uniform', 'gradient', 'noise'] as const;
 
@@ -112,7 +137,7 @@ const BACKGROUND_NOISE_COMPONENTS = 32;
 /** Cycles per image of a `noise` background's waves (log-uniform, pink amplitude). */
 const BACKGROUND_NOISE_FREQUENCY_RANGE = [1, 24] as const;
 
-/** Spread of the colour mix of a `noise` background around its middle (mix = ½ + spread · unit noise). */
+/** Spread of the gray mix of a `noise` background around its middle (mix = ½ + spread · unit-RMS noise). */
 const BACKGROUND_NOISE_SPREAD = 0.25;
 
 function polygon(corners: number, radius: (k: number) => number, startDeg: number): (u: number, v: number) => boolean {
@@ -125,7 +150,7 @@ function polygon(corners: number, radius: (k: number) => number, startDeg: numbe
 
 /**
  * Each object class's membership test in its own frame (u right, v up, unit = the drawn radius).
- * Sizes are set so the classes cover comparable areas and all fit within the unit circle.
+ * All fit within the unit circle and cover comparable areas (1.2–2.1 squared radii).
  */
 export const OBJECT_SHAPES: Readonly<Record<ObjectName, (u: number, v: number) => boolean>> = {
   crescent: (u, v) => u * u + v * v <= 0.9 * 0.9 && (u - 0.45) ** 2 + v * v > 0.7 * 0.7,
@@ -148,13 +173,17 @@ export interface GratingsAndTexturesOptions {
  * The V1/V2 stimulus set: 96 sinusoidal gratings ({@link GRATING_ORIENTATIONS_DEG} ×
  * {@link GRATING_CYCLES_PER_DEGREE} × {@link GRATING_PHASES_DEG}, contrast drawn per image) and 96
  * noise textures ({@link NOISE_SAMPLES_PER_FAMILY} of each of {@link NOISE_FAMILIES}), grayscale,
+ * each seen through a soft circular aperture of random position and size
+ * ({@link APERTURE_CENTRE_RANGE}, {@link APERTURE_RADIUS_RANGE}) on mid-gray,
  * {@link SYNTHETIC_IMAGE_SIZE} pixels spanning {@link TEXTURE_VISUAL_DEGREES}° — the layout of
  * Brain-Score's FreemanZiemba2013 (`texture_type` to stratify by; `texture_family` the generator).
  *
  * Columns: `stimulus_id`, `synthetic` (true), `texture_type` (`'grating'` | `'noise'`),
  * `texture_family` (`'grating'` or a {@link NoiseFamily}), `orientation_deg` (NaN for isotropic
  * noise), `cycles_per_degree` (grating or bandpass centre frequency; NaN for broadband noise),
- * `phase_deg` (gratings; NaN otherwise), `contrast` (Michelson for gratings, RMS for noise).
+ * `phase_deg` (gratings; NaN otherwise), `contrast` (Michelson for gratings, RMS for noise),
+ * `position_x` and `position_y` (aperture centre in degrees from the image centre, y up),
+ * `aperture_radius_deg`. Not-applicable numbers are NaN rather than null, so every column is numeric.
  *
  * @example
  * const stimuli = await gratingsAndTextures({ seed: 0 });
@@ -171,8 +200,10 @@ export async function gratingsAndTextures({ seed = 0 }: GratingsAndTexturesOptio
     for (const frequency of GRATING_CYCLES_PER_DEGREE) {
       for (const phase of GRATING_PHASES_DEG) {
         const contrast = rng.uniform(...GRATING_CONTRAST_RANGE);
+        const field = sumOfWaves(size, [planeWave(frequency * degrees, orientation, (phase * Math.PI) / 180, 1)]);
+        const patch = drawAperture(field, rng);
         const image = blankImage(size);
-        paintLuminance(image, sumOfWaves(size, [planeWave(frequency * degrees, orientation, (phase * Math.PI) / 180, 1)]), TEXTURE_MEAN_LUMINANCE, contrast);
+        paintLuminance(image, field, TEXTURE_MEAN_LUMINANCE, contrast);
         drawn.push(image);
         rows.push({
           stimulus_id: `grating-ori${pad(orientation, 3)}-cpd${frequency.toFixed(1)}-ph${pad(phase, 3)}`,
@@ -183,6 +214,7 @@ export async function gratingsAndTextures({ seed = 0 }: GratingsAndTexturesOptio
           cycles_per_degree: frequency,
           phase_deg: phase,
           contrast,
+          ...patch,
         });
       }
     }
@@ -191,6 +223,7 @@ export async function gratingsAndTextures({ seed = 0 }: GratingsAndTexturesOptio
     for (let i = 0; i < NOISE_SAMPLES_PER_FAMILY; i++) {
       const { field, orientation, frequency } = noiseTexture(family, rng);
       const contrast = rng.uniform(...NOISE_RMS_CONTRAST_RANGE);
+      const patch = drawAperture(field, rng);
       const image = blankImage(size);
       paintLuminance(image, field, TEXTURE_MEAN_LUMINANCE, contrast);
       drawn.push(image);
@@ -203,6 +236,7 @@ export async function gratingsAndTextures({ seed = 0 }: GratingsAndTexturesOptio
         cycles_per_degree: frequency,
         phase_deg: Number.NaN,
         contrast,
+        ...patch,
       });
     }
   }
@@ -211,7 +245,7 @@ export async function gratingsAndTextures({ seed = 0 }: GratingsAndTexturesOptio
 
 /** Options of {@link objectImages}. */
 export interface ObjectImagesOptions {
-  /** Seed of the random draws (placement, colours, backgrounds). Default 0. */
+  /** Seed of the random draws (placement, luminances, backgrounds). Default 0. */
   seed?: number;
   /** Images of each of the {@link OBJECT_NAMES}. */
   imagesPerObject: number;
@@ -225,14 +259,17 @@ export interface ObjectImagesOptions {
 /**
  * Parametric objects on varied backgrounds: `imagesPerObject` images of each of the eight
  * {@link OBJECT_NAMES}, each drawn at a random position ({@link OBJECT_CENTRE_RANGE}), size
- * ({@link OBJECT_RADIUS_RANGE}), rotation and colour over one of {@link OBJECT_BACKGROUNDS}, anti-aliased,
+ * ({@link OBJECT_RADIUS_RANGE}), rotation and luminance (lighter or darker than the background by
+ * {@link OBJECT_CONTRAST_RANGE}) over one of {@link OBJECT_BACKGROUNDS} (grays from
+ * {@link BACKGROUND_LUMINANCE_RANGE}), grayscale, anti-aliased,
  * {@link SYNTHETIC_IMAGE_SIZE} pixels spanning {@link OBJECT_VISUAL_DEGREES}° — the layout of
  * MajajHong2015 (objects varying in position, scale and pose over cluttered backgrounds).
  * Objects are interleaved (one of each class, then the next of each), so any prefix is balanced.
  *
  * Columns: `stimulus_id`, `synthetic` (true), `object_name`, `image_label` (the object, what a
- * behavioural readout learns), `background`, `position_x` and `position_y` (centre, in degrees from
- * the image centre, y up), `size_deg` (radius), `rotation_deg`.
+ * behavioural readout learns), `background`, `object_contrast` (object minus background-mean
+ * luminance), `position_x` and `position_y` (centre, in degrees from the image centre, y up),
+ * `size_deg` (radius), `rotation_deg`.
  *
  * @throws RangeError when `imagesPerObject` is not a positive integer.
  * @example
@@ -252,14 +289,16 @@ export async function objectImages({ seed = 0, imagesPerObject, part = 'objects'
     for (const name of OBJECT_NAMES) {
       const image = blankImage(size);
       const background = OBJECT_BACKGROUNDS[rng.integer(OBJECT_BACKGROUNDS.length)];
-      paintBackground(image, background, rng);
+      const backgroundMean = paintBackground(image, background, rng);
       const placement = {
         centreX: rng.uniform(...OBJECT_CENTRE_RANGE),
         centreY: rng.uniform(...OBJECT_CENTRE_RANGE),
         radius: rng.uniform(...OBJECT_RADIUS_RANGE),
         rotation: rng.uniform(0, 2 * Math.PI),
       };
-      drawShape(image, OBJECT_SHAPES[name], placement, randomColour(rng));
+      const contrast = (rng.integer(2) === 0 ? -1 : 1) * rng.uniform(...OBJECT_CONTRAST_RANGE);
+      const luminance = Math.min(1, Math.max(0, backgroundMean + contrast));
+      drawShape(image, OBJECT_SHAPES[name], placement, gray(luminance));
       drawn.push(image);
       rows.push({
         stimulus_id: `${part}-${name}-${pad(i, 3)}`,
@@ -267,6 +306,7 @@ export async function objectImages({ seed = 0, imagesPerObject, part = 'objects'
         object_name: name,
         image_label: name,
         background,
+        object_contrast: luminance - backgroundMean,
         position_x: (placement.centreX - 0.5) * degrees,
         position_y: (0.5 - placement.centreY) * degrees,
         size_deg: placement.radius * degrees,
@@ -310,9 +350,10 @@ function noiseTexture(family: NoiseFamily, rng: SeededRandom): { field: Float64A
   return { field: standardize(sumOfWaves(size, waves)), orientation, frequency: centre };
 }
 
-function paintBackground(image: RgbImage, kind: (typeof OBJECT_BACKGROUNDS)[number], rng: SeededRandom): void {
-  const from = randomColour(rng);
-  const to = randomColour(rng);
+/** Paints a background of `kind` and returns its mean luminance (the mid-point of its two grays). */
+function paintBackground(image: RgbImage, kind: (typeof OBJECT_BACKGROUNDS)[number], rng: SeededRandom): number {
+  const from = rng.uniform(...BACKGROUND_LUMINANCE_RANGE);
+  const to = rng.uniform(...BACKGROUND_LUMINANCE_RANGE);
   const size = image.size;
   const mix = new Float64Array(size * size);
   if (kind === 'gradient') {
@@ -328,11 +369,23 @@ function paintBackground(image: RgbImage, kind: (typeof OBJECT_BACKGROUNDS)[numb
     const field = standardize(sumOfWaves(size, waves));
     for (let p = 0; p < mix.length; p++) mix[p] = 0.5 + BACKGROUND_NOISE_SPREAD * field[p];
   }
-  paintMix(image, mix, from, to);
+  paintMix(image, mix, gray(from), gray(to));
+  // A uniform background is all `from`; the others mix the two grays symmetrically about ½.
+  return kind === 'uniform' ? from : (from + to) / 2;
 }
 
-function randomColour(rng: SeededRandom): number[] {
-  return [rng.uniform(), rng.uniform(), rng.uniform()];
+/** Draws an aperture's place and size, applies it to `field`, and returns the row columns describing it. */
+function drawAperture(field: Float64Array, rng: SeededRandom): { position_x: number; position_y: number; aperture_radius_deg: number } {
+  const centreX = rng.uniform(...APERTURE_CENTRE_RANGE);
+  const centreY = rng.uniform(...APERTURE_CENTRE_RANGE);
+  const radius = rng.uniform(...APERTURE_RADIUS_RANGE);
+  applyAperture(field, SYNTHETIC_IMAGE_SIZE, centreX, centreY, radius);
+  const degrees = TEXTURE_VISUAL_DEGREES;
+  return { position_x: (centreX - 0.5) * degrees, position_y: (0.5 - centreY) * degrees, aperture_radius_deg: radius * degrees };
+}
+
+function gray(luminance: number): number[] {
+  return [luminance, luminance, luminance];
 }
 
 function logUniform(rng: SeededRandom, low: number, high: number): number {
@@ -347,3 +400,4 @@ async function encodeSet(identifier: string, degrees: number, rows: StimulusRow[
   const encoded = await Promise.all(drawn.map(encodeRgbPng));
   return inMemoryStimulusSet(identifier, degrees, rows, new Map(rows.map((row, i) => [row.stimulus_id, encoded[i]])));
 }
+

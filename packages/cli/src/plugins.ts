@@ -3,6 +3,7 @@
  * (`--plugin <package or path>`), with the data cache the user chose.
  */
 import { DataCache, PluginRegistry, TOKENS, createContainer, loadPlugins, type VvsPlugin } from '@vvs/core';
+import { plugin as synthetic } from '@vvs/benchmarks-synthetic';
 import { plugin as v1 } from '@vvs/benchmarks-v1';
 import { plugin as v2 } from '@vvs/benchmarks-v2';
 import { plugin as v4 } from '@vvs/benchmarks-v4';
@@ -10,10 +11,11 @@ import { plugin as it } from '@vvs/benchmarks-it';
 import { plugin as behavior } from '@vvs/benchmarks-behavior';
 
 /**
- * The built-in benchmark plugins, in listing order. Imported statically: the CLI ships as one
+ * The built-in benchmark plugins, in listing order: the synthetic suite (no download), then
+ * Brain-Score's benchmarks by region. Imported statically: the CLI ships as one
  * bundle, where importing packages by name at run time would not find them.
  */
-export const BUILTIN_PLUGINS: readonly VvsPlugin[] = [v1, v2, v4, it, behavior];
+export const BUILTIN_PLUGINS: readonly VvsPlugin[] = [synthetic, v1, v2, v4, it, behavior];
 
 /** Options of {@link createRegistry}. */
 export interface CreateRegistryOptions {

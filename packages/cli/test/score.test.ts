@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { vvs } from './run-cli.ts';
 
@@ -43,5 +44,27 @@ describe('vvs benchmarks', () => {
     expect(byId.get('FreemanZiemba2013public.V1-pls')).toMatchObject({ target: 'V1', version: 1, selectsLayers: true });
     expect(byId.get('FreemanZiemba2013.V2-pls')).toMatchObject({ target: 'V2', version: 3, selectsLayers: false });
     expect(byId.get('MajajHong2015.V4-pls')).toMatchObject({ target: 'V4', version: 4, dataSets: ['MajajHong2015.private', 'hvm-private'] });
+  });
+});
+
+describe('vvs score on the built-in synthetic suite', () => {
+  it('selects the generating layer, scores it near the ceiling, and labels the result synthetic', async () => {
+    const { code, stdout } = await vvs('score', '--model', 'builtin:cnn', '--benchmark', 'synthetic.IT', '--candidates', 'stage1,stage2,stage3,stage4,avgpool', '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ benchmark: 'synthetic.IT', synthetic: true, layer: 'stage4', layerSelectedOn: 'synthetic.IT', metric: 'pls' });
+    expect(out.score).toBeGreaterThanOrEqual(0.9);
+    expect(out.layerCandidates.map((c: { layer: string }) => c.layer)).toEqual(['stage1', 'stage2', 'stage3', 'stage4', 'avgpool']);
+    const best = Math.max(...out.layerCandidates.map((c: { raw: number }) => c.raw));
+    expect(out.raw).toBe(best);
+  });
+
+  it('runs a benchmark plugin written in TypeScript (examples/custom-benchmark)', async () => {
+    const pluginPath = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/custom-benchmark/plugin.ts');
+    const { code, stdout, stderr } = await vvs('score', '--plugin', pluginPath, '--model', 'builtin:cnn', '--benchmark', 'Example2026.IT-ridge', '--layer', 'stage4');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Example2026.IT-ridge (v1, IT, metric ridge)  [SYNTHETIC DATA: not a brain score]');
+    expect(stdout).toContain('layer    stage4 (given)');
   });
 });

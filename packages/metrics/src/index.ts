@@ -71,5 +71,5 @@ export type {
   AggregatedErrorConsistency,
 } from './behavior/error-consistency.ts';
 
-export { LogisticRegression, StandardScaler, BRAINSCORE_READOUT_C } from './classification/logistic-regression.ts';
+export { LogisticRegression, StandardScaler, BRAINSCORE_READOUT_C, BRAINSCORE_READOUT_TOL } from './classification/logistic-regression.ts';
 export type { LogisticRegressionOptions } from './classification/logistic-regression.ts';

@@ -2,7 +2,7 @@
  * A model committed to brain regions — Brain-Score's `ModelCommitment`: each region is read out
  * from one layer, and behaviour from a readout layer through a fitted linear classifier.
  */
-import { BRAINSCORE_READOUT_C, LogisticRegression, StandardScaler } from '@vvs/metrics';
+import { BRAINSCORE_READOUT_C, BRAINSCORE_READOUT_TOL, LogisticRegression, StandardScaler } from '@vvs/metrics';
 import { matrix } from '@vvs/linalg';
 import type { Assembly } from '../contracts/assembly.ts';
 import type { BrainModel, RecordingOptions } from '../contracts/brain-model.ts';
@@ -99,7 +99,7 @@ export class CommittedBrainModel implements BrainModel {
     const layer = this.behavioralReadoutLayer;
     const fit = await collectLayer(this.adapter, fitting, layer, opts);
     const scaler = new StandardScaler().fit(matrix(fitting.rows.length, fit.cols, fit.data));
-    const classifier = await new LogisticRegression({ C: BRAINSCORE_READOUT_C }).fit(
+    const classifier = await new LogisticRegression({ C: BRAINSCORE_READOUT_C, tol: BRAINSCORE_READOUT_TOL }).fit(
       scaler.transform(matrix(fitting.rows.length, fit.cols, fit.data)),
       labels as (string | number)[],
     );
