@@ -19,24 +19,13 @@ import {
 } from '@vvs/core';
 import { loadRajalingham2018 } from '@vvs/data-brainscore';
 import { writeNetcdfAssembly } from '@vvs/io';
-import { loadFixture, writeStimulusSet } from '@vvs/test-utils';
+import { i2nFixtureCase, writeStimulusSet } from '@vvs/test-utils';
 import { plugin, rajalingham2018Spec } from '../src/index.ts';
 
 /** The fixture's tolerance for I2n (reference/metrics/README.md). */
 const I2N_TOLERANCE = 1e-9;
 
-interface I2nCase {
-  inputs: {
-    objects: string[];
-    stimulus_ids: string[];
-    image_truth: number[];
-    trials: { stimulus: number[]; sample_obj: number[]; dist_obj: number[]; choice: number[] };
-    model: { stimulus_ids: string[]; choices: string[]; probabilities: number[][] };
-  };
-  expected: { score: number; raw_mean_r: number; ceiling_mean: number };
-}
-
-const dense = loadFixture<{ cases: I2nCase[] }>('reference/metrics/i2n_dense.json').cases[0];
+const dense = i2nFixtureCase('i2n_dense');
 const { objects, stimulus_ids: stimulusIds, image_truth: imageTruth, trials, model: fixtureModel } = dense.inputs;
 
 const scratch = mkdtempSync(join(tmpdir(), 'vvs-rajalingham2018-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '@vvs/test-utils';
+import { i2nFixtureCase, i2nHumanInputs } from '@vvs/test-utils';
 import type { Assembly } from '../src/contracts/assembly.ts';
 import type { BenchmarkProgress } from '../src/contracts/benchmark.ts';
 import type { BrainModel } from '../src/contracts/brain-model.ts';
@@ -133,27 +133,11 @@ function benchmarkSpecOf(b: NeuralBenchmark): Omit<NeuralBenchmarkSpec, 'load'> 
   return { id: b.id, version: b.version, region: b.target, visualDegrees: b.visualDegrees, numberOfTrials: b.numberOfTrials, stratifyBy: 'object_name' };
 }
 
-interface I2nFixture {
-  inputs: {
-    objects: string[];
-    stimulus_ids: string[];
-    image_truth: number[];
-    trials: { stimulus: number[]; sample_obj: number[]; dist_obj: number[]; choice: number[] };
-    model: { stimulus_ids: string[]; choices: string[]; probabilities: number[][] };
-  };
-  expected: { raw_mean_r: number; ceiling_mean: number; score: number; score_error: number };
-}
-
 describe('I2nBenchmark', () => {
   it("reproduces Brain-Score's I2n score, raw r and ceiling on the reference case", async () => {
-    const c = loadFixture<{ cases: I2nFixture[] }>('reference/metrics/i2n_dense.json').cases[0];
+    const c = i2nFixtureCase('i2n_dense');
     const { inputs } = c;
-    const human = {
-      objects: inputs.objects,
-      stimulusIds: inputs.stimulus_ids,
-      imageTruth: inputs.image_truth,
-      trials: { stimulus: inputs.trials.stimulus, sampleObj: inputs.trials.sample_obj, distObj: inputs.trials.dist_obj, choice: inputs.trials.choice },
-    };
+    const human = i2nHumanInputs(inputs);
     const probabilities: Assembly = {
       dims: ['presentation', 'choice'],
       shape: [inputs.model.stimulus_ids.length, inputs.model.choices.length],

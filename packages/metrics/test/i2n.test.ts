@@ -1,5 +1,5 @@
 import { fromRows, matrix, type Matrix } from '@vvs/linalg';
-import { expectAllClose, loadFixture } from '@vvs/test-utils';
+import { expectAllClose, loadFixture, type I2nFixtureInputs } from '@vvs/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   correlateNonNaN,
@@ -25,13 +25,7 @@ interface HalfExpected {
 interface I2nCase {
   name: string;
   params: { n_splits: number; random_state: number; dprime_cap: number };
-  inputs: {
-    objects: string[];
-    stimulus_ids: string[];
-    image_truth: number[];
-    trials: { stimulus: number[]; sample_obj: number[]; dist_obj: number[]; choice: number[] };
-    model: { stimulus_ids: string[]; choices: string[]; probabilities: number[][] };
-  };
+  inputs: I2nFixtureInputs;
   expected: {
     stimulus_ids_sorted: string[];
     truth_sorted: string[];

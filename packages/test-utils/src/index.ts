@@ -142,3 +142,5 @@ export type { ZipInput, ZipOptions } from './zip-writer.ts';
 export { writeStimulusSet } from './brainscore-files.ts';
 export { mvhExpected } from './mvh-expected.ts';
 export type { MvhExpected, MvhTableRow } from './mvh-expected.ts';
+export { i2nFixtureCase, i2nHumanInputs } from './i2n-fixture.ts';
+export type { I2nFixtureInputs, I2nFixtureSummary } from './i2n-fixture.ts';
