@@ -59,11 +59,10 @@ export type { NeuronModel, SimulateNeuronsOptions } from './neurons.ts';
 export { simulateObservers, i2nModelOutput } from './observers.ts';
 export type { SimulateObserversOptions, SimulatedObservers } from './observers.ts';
 
-// Building blocks: seeded draws, raster drawing, in-memory stimulus sets, symmetric eigendecomposition.
+// Building blocks: seeded draws, raster drawing, in-memory stimulus sets. (The symmetric eigendecomposition they use is @vvs/linalg's symmetricEigen.)
 export { SeededRandom, deriveSeed } from './random.ts';
 export { inMemoryStimulusSet, encodeRgbPng } from './raster.ts';
 export type { RgbImage } from './raster.ts';
-export { symmetricEigen } from './eigen.ts';
 
 // The suite as benchmarks: synthetic.V1 … synthetic.IT, synthetic.behavior.
 export { plugin, plugin as default, syntheticBenchmarkId, SYNTHETIC_VERSION } from './plugin.ts';

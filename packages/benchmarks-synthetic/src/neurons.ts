@@ -5,7 +5,7 @@
  */
 import type { Assembly, BrainModel, Region, StimulusSet } from '@vvs/core';
 import { centeredGram } from '@vvs/linalg';
-import { symmetricEigen } from './eigen.ts';
+import { symmetricEigen } from '@vvs/linalg';
 import { SeededRandom } from './random.ts';
 
 /** The linear–nonlinear map and the noise of a simulated population; {@link simulateNeurons} says how they combine. */

@@ -6,3 +6,4 @@ export { inMemorySource, isFeatureSource, selectRows, readColumns, readRows, che
 export type { FeatureSource } from './feature-source.ts';
 export { choleskySolve } from './cholesky.ts';
 export { dot, axpy, scale, norm } from './vectors.ts';
+export { symmetricEigen } from './eigen.ts';

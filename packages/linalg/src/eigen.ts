@@ -1,8 +1,8 @@
 /**
- * Eigendecomposition of a small symmetric matrix (a stimulus-by-stimulus Gram matrix), for the
- * principal components the simulated neurons read.
+ * Eigendecomposition of a small symmetric matrix (e.g. a stimulus-by-stimulus Gram matrix, whose
+ * eigenvectors are the principal components of the stimuli).
  */
-import { matrix, type Matrix } from '@vvs/linalg';
+import { matrix, type Matrix } from './matrix.ts';
 
 /** Machine epsilon of doubles: the QL iteration stops when a sub-diagonal entry is this small relative to its neighbours. */
 const EPSILON = 2 ** -52;

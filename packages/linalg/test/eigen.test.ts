@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows, matmulSync, matrix, transpose } from '@vvs/linalg';
+import { fromRows, matmulSync, matrix, symmetricEigen, transpose } from '../src/index.ts';
 import { expectAllClose, seededValues } from '@vvs/test-utils';
-import { symmetricEigen } from '../src/index.ts';
+
 
 describe('symmetricEigen', () => {
   it("matches numpy.linalg.eigh on a 3×3 matrix (descending, largest entry of each vector positive)", () => {
