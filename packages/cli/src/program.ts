@@ -12,6 +12,8 @@ import { registerData } from './commands/data.ts';
 import { createRegistry } from './plugins.ts';
 import { registerScore } from './commands/score.ts';
 import { registerBenchmarks } from './commands/benchmarks.ts';
+import { registerRun } from './commands/run.ts';
+import { registerResults } from './commands/results.ts';
 import { registerErrorConsistency } from './commands/error-consistency.ts';
 
 /**
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerSelectLayers(program);
   registerScore(program);
   registerBenchmarks(program);
+  registerRun(program);
+  registerResults(program);
   registerData(program, { catalog: async () => (await createRegistry()).dataSets });
   registerErrorConsistency(program);
   return program;

@@ -15,7 +15,7 @@ export interface SuiteModel {
   readonly id: string;
   /** Opens the model; the suite disposes of it once all its benchmarks are scored. */
   open(): Promise<ModelAdapter & { dispose(): Promise<void> }>;
-  /** Candidate layers for automatic selection, in forward order (default: all of the adapter's layers). */
+  /** Candidate layers for automatic selection, in forward order (default: {@link defaultCandidateLayers}). */
   readonly candidateLayers?: readonly string[];
   /** Layers fixed in advance (the seed's commitments): region → layer, and the behavioural readout. */
   readonly commitment?: Partial<Record<Region, string>> & { readonly behavior?: string };
@@ -147,12 +147,25 @@ async function layerFor(
       id: model.id,
       adapter,
       benchmark: selection,
-      layers: model.candidateLayers ?? adapter.layers(),
+      layers: model.candidateLayers ?? defaultCandidateLayers(adapter.layers()),
       run: { fetchData: registry.fetchData },
     }).then((s) => s.best);
     selected.set(selection.id, layer);
   }
   return layer;
+}
+
+/**
+ * The layers automatic selection considers when a model names none: its top-level modules (a
+ * network's stages or blocks, e.g. the built-in CNN's `stage1` … `stage4`, `avgpool`), or every layer
+ * when it has fewer than two.
+ *
+ * @example
+ * defaultCandidateLayers(['stage1', 'stage1.conv', 'stage2', 'avgpool']); // ['stage1', 'stage2', 'avgpool']
+ */
+export function defaultCandidateLayers(layers: readonly string[]): string[] {
+  const topLevel = layers.filter((layer) => !layer.includes('.'));
+  return topLevel.length >= 2 ? topLevel : [...layers];
 }
 
 function row(

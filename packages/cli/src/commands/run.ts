@@ -1,0 +1,103 @@
+/**
+ * `vvs run`: every model on every benchmark, each score written to the results database as it
+ * finishes; a rerun completes only what is missing.
+ */
+import type { Command } from 'commander';
+import { InputError } from '@vvs/core';
+import { ResultsStore } from '@vvs/results';
+import { onnxSuiteModel, runSuite, type SuiteProgress } from '@vvs/suite';
+import { collect } from '../flags.ts';
+import { createRegistry } from '../plugins.ts';
+import { progressReporter } from '../progress.ts';
+import { resultsTable } from './results.ts';
+
+/** The models a bare `vvs run` scores: the built-in ones, which need no download. */
+export const DEFAULT_MODELS = ['builtin:pixels', 'builtin:gabor', 'builtin:cnn'] as const;
+
+/** The results database a bare `vvs run` writes. */
+export const DEFAULT_STORE = 'vvs-results.duckdb';
+
+interface RunFlags {
+  models?: string;
+  benchmarks?: string;
+  store: string;
+  force?: boolean;
+  plugin: string[];
+  cacheDir?: string;
+  offline?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Adds `run` to a commander program. Defaults: the built-in models on the synthetic suite. Layers
+ * are chosen by automatic selection among a model's top-level modules (its leaf layers when it has
+ * a single module).
+ *
+ * @example
+ * const program = new Command('vvs');
+ * registerRun(program);
+ * await program.parseAsync(['node', 'vvs', 'run', '--models', 'builtin:cnn', '--benchmarks', 'synthetic.IT']);
+ */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('score every model on every benchmark into a results database (default: built-in models × synthetic suite); reruns resume')
+    .option('--models <specs>', `comma-separated models: .onnx files or builtin:<name>[@seed] (default: ${DEFAULT_MODELS.join(',')})`)
+    .option('--benchmarks <ids>', 'comma-separated benchmark ids (default: the synthetic suite)')
+    .option('--store <file>', 'the results database (DuckDB)', DEFAULT_STORE)
+    .option('--force', 'score pairs the database already has')
+    .option('--plugin <module>', 'load a benchmark plugin (package name or path); repeatable', collect, [])
+    .option('--cache-dir <dir>', 'where published data sets are cached')
+    .option('--offline', 'never download')
+    .option('--json', 'print the results as a JSON array instead of a table')
+    .action(async (flags: RunFlags) => {
+      const registry = await createRegistry({
+        plugins: flags.plugin,
+        ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.offline ? { offline: true } : {}),
+      });
+      const benchmarks = flags.benchmarks === undefined
+        ? registry.list('benchmark').filter((b) => registry.benchmark(b.id).synthetic).map((b) => b.id)
+        : list(flags.benchmarks, '--benchmarks');
+      for (const id of benchmarks) registry.benchmark(id); // unknown ids fail before any work
+      const models = (flags.models === undefined ? [...DEFAULT_MODELS] : list(flags.models, '--models')).map((spec) => onnxSuiteModel(spec));
+      const store = await ResultsStore.open(flags.store);
+      const progress = progressReporter(!flags.json);
+      const log = (e: SuiteProgress) => {
+        const line = `[${e.done}/${e.total}] ${e.model} × ${e.benchmark}: ${e.stage}${e.message ? ` (${e.message})` : ''}`;
+        if (process.stderr.isTTY) progress(line);
+        else if (!flags.json && e.stage !== 'selecting' && e.stage !== 'scoring') process.stderr.write(`${line}\n`);
+      };
+      const controller = new AbortController();
+      const stop = () => controller.abort(new InputError('interrupted: finished pairs are saved; run the same command to resume'));
+      process.once('SIGINT', stop);
+      try {
+        const summary = await runSuite({
+          registry,
+          models,
+          benchmarks,
+          store,
+          ...(flags.force ? { force: true } : {}),
+          signal: controller.signal,
+          onProgress: log,
+        });
+        progress.done();
+        const rows = (await store.rows()).filter((r) => benchmarks.includes(r.benchmark) && models.some((m) => m.id === r.model));
+        process.stdout.write(flags.json ? `${JSON.stringify(rows)}\n` : resultsTable(rows));
+        process.stderr.write(
+          `vvs: ${summary.scored} scored, ${summary.skipped} already in ${flags.store}, ${summary.failed} failed${summary.aborted ? ' (interrupted)' : ''}\n`,
+        );
+        if (summary.failed > 0 || summary.aborted) process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', stop);
+        progress.done();
+        store.close();
+      }
+    });
+}
+
+function list(text: string, flag: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new InputError(`${flag}: expected a comma-separated list, got '${text}'`);
+  return items;
+}
