@@ -9,5 +9,10 @@ import type { SuiteModel } from './run-suite.ts';
  * const models = [onnxSuiteModel('builtin:pixels'), onnxSuiteModel('resnet18.onnx', { commitment: { IT: 'layer3.0.relu' } })];
  */
 export function onnxSuiteModel(spec: string, extra: Omit<SuiteModel, 'id' | 'open'> = {}): SuiteModel {
-  return { id: spec, open: async () => new OnnxModelAdapter(await loadModel(spec)), ...extra };
+  return {
+    id: spec,
+    open: async () => new OnnxModelAdapter(await loadModel(spec)),
+    contentHash: (adapter) => (adapter instanceof OnnxModelAdapter ? adapter.model.sha256 : ''),
+    ...extra,
+  };
 }

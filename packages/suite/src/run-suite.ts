@@ -7,7 +7,16 @@ import {
   type PluginRegistry,
   type Region,
 } from '@vvs/core';
+import { createHash } from 'node:crypto';
 import { scoreFields, type ResultsStore, type ScoreRow } from '@vvs/results';
+
+import suitePackage from '../package.json' with { type: 'json' };
+
+/**
+ * The version of vvs that computed a score, stored with it (the workspace's packages are versioned
+ * together, so the suite's version stands for all of them).
+ */
+const PACKAGE_VERSIONS: Readonly<Record<string, string>> = { [suitePackage.name]: suitePackage.version };
 
 /** A model the suite scores: an id, how to open it, and the layers selection may choose from. */
 export interface SuiteModel {
@@ -15,6 +24,8 @@ export interface SuiteModel {
   readonly id: string;
   /** Opens the model; the suite disposes of it once all its benchmarks are scored. */
   open(): Promise<ModelAdapter & { dispose(): Promise<void> }>;
+  /** A content hash of the opened model (e.g. the SHA-256 of its ONNX bytes), stored with its scores. */
+  contentHash?(adapter: ModelAdapter): string;
   /** Candidate layers for automatic selection, in forward order (default: {@link defaultCandidateLayers}). */
   readonly candidateLayers?: readonly string[];
   /** Layers fixed in advance (the seed's commitments): region → layer, and the behavioural readout. */
@@ -103,7 +114,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteSummary> 
           layer = await layerFor(registry, model, adapter, benchmark, selected, () => report(model.id, benchmark.id, 'selecting'));
           report(model.id, benchmark.id, 'scoring');
           const score = await benchmark.score(commitToLayer(model.id, adapter, layer), { fetchData: registry.fetchData, ...(signal ? { signal } : {}) });
-          await store.record(row(model, benchmark, layer, startedAt, { ...scoreFields(score), status: 'ok', timings: timingsOf(score.attrs) }), { force });
+          const provenance = { modelHash: model.contentHash?.(adapter) ?? null, dataHash: dataHash(registry, benchmark), packageVersions: PACKAGE_VERSIONS };
+          await store.record(row(model, benchmark, layer, startedAt, { ...scoreFields(score), ...provenance, status: 'ok', timings: timingsOf(score.attrs) }), { force });
           counts.scored++;
           done++;
           report(model.id, benchmark.id, 'scored');
@@ -187,6 +199,17 @@ function row(
     finishedAt: new Date(),
     ...fields,
   };
+}
+
+/**
+ * A digest of the data a benchmark reads: the SHA-1s of its published files, in catalog order
+ * (null for built-in data, whose version number says what it is).
+ */
+function dataHash(registry: PluginRegistry, benchmark: Benchmark): string | null {
+  const ids = benchmark.dataSets ?? [];
+  if (ids.length === 0 || !ids.every((id) => registry.dataSets.has(id))) return null;
+  const sha1s = ids.flatMap((id) => registry.dataSets.get(id).files.map((f) => f.sha1));
+  return createHash('sha256').update(sha1s.join('\n')).digest('hex');
 }
 
 function timingsOf(attrs: Readonly<Record<string, unknown>> | undefined): Record<string, number> | null {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,10 @@ describe('runSuite', () => {
     const rows = await store.rows();
     const cnn = rows.find((r) => r.model === 'builtin:cnn' && r.benchmark === 'synthetic.IT')!;
     const pixels = rows.find((r) => r.model === 'builtin:pixels' && r.benchmark === 'synthetic.IT')!;
-    expect(cnn).toMatchObject({ layer: 'stage4', status: 'ok', synthetic: true, target: 'IT', metric: 'pls' });
+    expect(cnn).toMatchObject({ layer: 'stage4', status: 'ok', synthetic: true, target: 'IT', metric: 'pls', dataHash: null, packageVersions: { '@vvs/suite': '0.1.0' } });
+    // The model's content hash: the SHA-256 of the built-in CNN's ONNX bytes.
+    const { builtinModel } = await import('@vvs/models-onnx');
+    expect(cnn.modelHash).toBe(createHash('sha256').update(builtinModel('cnn')).digest('hex'));
     expect(cnn.score).toBeGreaterThanOrEqual(0.9);
     expect(pixels.layer).toBe('pixels');
     expect(pixels.score!).toBeLessThan(cnn.score!);
