@@ -115,7 +115,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteSummary> 
           report(model.id, benchmark.id, 'scoring');
           const score = await benchmark.score(commitToLayer(model.id, adapter, layer), { fetchData: registry.fetchData, ...(signal ? { signal } : {}) });
           const provenance = { modelHash: model.contentHash?.(adapter) ?? null, dataHash: dataHash(registry, benchmark), packageVersions: PACKAGE_VERSIONS };
-          await store.record(row(model, benchmark, layer, startedAt, { ...scoreFields(score), ...provenance, status: 'ok', timings: timingsOf(score.attrs) }), { force });
+          await store.record(
+            row(model, benchmark, layer, startedAt, { ...scoreFields(score), ...provenance, status: 'ok', timings: timingsOf(score.attrs), metricParams: metricParamsOf(score.attrs) }),
+            { force },
+          );
           counts.scored++;
           done++;
           report(model.id, benchmark.id, 'scored');
@@ -210,6 +213,12 @@ function dataHash(registry: PluginRegistry, benchmark: Benchmark): string | null
   if (ids.length === 0 || !ids.every((id) => registry.dataSets.has(id))) return null;
   const sha1s = ids.flatMap((id) => registry.dataSets.get(id).files.map((f) => f.sha1));
   return createHash('sha256').update(sha1s.join('\n')).digest('hex');
+}
+
+/** The metric's settings a score reports (regression, stratification), as stored with it. */
+function metricParamsOf(attrs: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | null {
+  const params = Object.fromEntries(['metric', 'stratifyBy', 'splitValues'].filter((k) => attrs?.[k] !== undefined).map((k) => [k, attrs![k]]));
+  return Object.keys(params).length > 0 ? params : null;
 }
 
 function timingsOf(attrs: Readonly<Record<string, unknown>> | undefined): Record<string, number> | null {

@@ -53,6 +53,8 @@ describe('runSuite', () => {
     expect(cnn).toMatchObject({ layer: 'stage4', status: 'ok', synthetic: true, target: 'IT', metric: 'pls', dataHash: null, packageVersions: { '@vvs/suite': '0.1.0' } });
     // The model's content hash: the SHA-256 of the built-in CNN's ONNX bytes.
     const { builtinModel } = await import('@vvs/models-onnx');
+    expect(cnn.metricParams).toMatchObject({ metric: 'pls', stratifyBy: 'object_name' });
+    expect((cnn.metricParams!.splitValues as number[]).length).toBe(10);
     expect(cnn.modelHash).toBe(createHash('sha256').update(builtinModel('cnn')).digest('hex'));
     expect(cnn.score).toBeGreaterThanOrEqual(0.9);
     expect(pixels.layer).toBe('pixels');
