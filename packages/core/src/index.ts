@@ -72,7 +72,7 @@ export type { SyntheticPopulationOptions } from './synthetic/population.ts';
 // Automatic layer selection (Brain-Score's LayerSelection).
 export { selectLayer } from './selection/layer-selection.ts';
 export type { LayerScore, LayerSelection, SelectLayerOptions } from './selection/layer-selection.ts';
-export { commitToLayer, selectLayerOnBenchmark, layerSelectionBenchmark } from './selection/benchmark-layer-selection.ts';
+export { commitToLayer, selectLayerOnBenchmark, layerSelectionBenchmark, defaultCandidateLayers } from './selection/benchmark-layer-selection.ts';
 export type { BenchmarkLayerSelectionOptions, BenchmarkLayerSelection } from './selection/benchmark-layer-selection.ts';
 
 // Data sets: the catalog, verified downloads and the local cache (vvs data).

@@ -10,6 +10,7 @@ import { NeuralBenchmark, type NeuralBenchmarkSpec } from '../src/benchmark-help
 import { createContainer } from '../src/registry/container.ts';
 import { PluginRegistry } from '../src/registry/plugin-registry.ts';
 import { scoreFeatures } from '../src/scoring/score-features.ts';
+import { defaultCandidateLayers } from '../src/selection/benchmark-layer-selection.ts';
 import { syntheticPopulation } from '../src/synthetic/population.ts';
 
 const LAYERS = { V1: 'l1', V2: 'l2', V4: 'l3', IT: 'l4' } as const;
@@ -262,5 +263,14 @@ describe('plugin registration of benchmarks (the issue-4 rules)', () => {
       'benchmark "MyLab2026.IT-pls" (plugin "my-lab"): target must be one of V1, V2, V4, IT, behavior (got "V3")',
     );
     expect(registry.list('benchmark')).toEqual([]);
+  });
+});
+
+describe('defaultCandidateLayers', () => {
+  it("keeps a network's top-level modules, or every layer of a model with fewer than two", () => {
+    const cnn = ['stage1', 'stage1.conv', 'stage1.relu', 'stage2', 'stage2.conv', 'avgpool'];
+    expect(defaultCandidateLayers(cnn)).toEqual(['stage1', 'stage2', 'avgpool']);
+    expect(defaultCandidateLayers(['features', 'features.0', 'features.1'])).toEqual(['features', 'features.0', 'features.1']);
+    expect(defaultCandidateLayers(['pixels'])).toEqual(['pixels']);
   });
 });

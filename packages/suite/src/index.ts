@@ -5,6 +5,6 @@
  * const store = await ResultsStore.open('vvs-results.duckdb');
  * await runSuite({ registry, models: [onnxSuiteModel('builtin:cnn')], benchmarks: ['synthetic.IT'], store });
  */
-export { runSuite, defaultCandidateLayers } from './run-suite.ts';
+export { runSuite } from './run-suite.ts';
 export type { SuiteModel, SuiteProgress, RunSuiteOptions, SuiteSummary } from './run-suite.ts';
 export { onnxSuiteModel } from './onnx-model.ts';

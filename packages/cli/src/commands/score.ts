@@ -7,6 +7,7 @@ import {
   InputError,
   REGIONS,
   commitToLayer,
+  defaultCandidateLayers,
   isRegion,
   layerSelectionBenchmark,
   selectLayerOnBenchmark,
@@ -47,7 +48,7 @@ interface LayerChoice {
  * Adds `score` to a commander program.
  *
  * Without `--layer`, a neural benchmark's layer is chosen by Brain-Score's automatic selection: every
- * candidate layer (`--candidates`, default the model's leaf layers) is scored on the selection
+ * candidate layer (`--candidates`, default the model's top-level modules) is scored on the selection
  * benchmark of the region (`--region`, default the benchmark's own; a synthetic benchmark selects on
  * synthetic data), and the best raw score wins. A behavioural benchmark reads out the last layer.
  *
@@ -61,7 +62,7 @@ export function registerScore(program: Command): void {
     .requiredOption('--benchmark <id>', 'the benchmark id, e.g. MajajHong2015public.IT-pls or synthetic.IT (see vvs benchmarks)')
     .option('--layer <name>', "commit the benchmark's region (or behavioural readout) to this layer")
     .option('--region <region>', `select the layer on this region's selection benchmark: ${REGIONS.join(', ')} (default: the benchmark's)`)
-    .option('--candidates <names>', 'comma-separated candidate layers for the selection (default: every leaf layer)')
+    .option('--candidates <names>', "comma-separated candidate layers for the selection (default: the model's top-level modules)")
     .option('--plugin <module>', 'load a benchmark plugin (package name or path); repeatable', collect, [])
     .option('--cache-dir <dir>', 'where published data sets are cached (default: $VVS_CACHE_DIR or the user cache folder)')
     .option('--offline', 'never download; fail with the command that would fetch missing data')

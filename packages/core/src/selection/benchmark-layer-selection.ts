@@ -87,3 +87,16 @@ export async function selectLayerOnBenchmark(options: BenchmarkLayerSelectionOpt
   });
   return { ...selection, benchmarkScores };
 }
+
+/**
+ * The layers automatic selection considers when a model names none: its top-level modules (a
+ * network's stages or blocks, e.g. the built-in CNN's `stage1` … `stage4`, `avgpool`), or every layer
+ * when it has fewer than two.
+ *
+ * @example
+ * defaultCandidateLayers(['stage1', 'stage1.conv', 'stage2', 'avgpool']); // ['stage1', 'stage2', 'avgpool']
+ */
+export function defaultCandidateLayers(layers: readonly string[]): string[] {
+  const topLevel = layers.filter((layer) => !layer.includes('.'));
+  return topLevel.length >= 2 ? topLevel : [...layers];
+}
