@@ -49,7 +49,8 @@ describe('vvs benchmarks', () => {
 
 describe('vvs score on the built-in synthetic suite', () => {
   it('selects the generating layer, scores it near the ceiling, and labels the result synthetic', async () => {
-    const { code, stdout } = await vvs('score', '--model', 'builtin:cnn', '--benchmark', 'synthetic.IT', '--candidates', 'stage1,stage2,stage3,stage4,avgpool', '--json');
+    // Candidates by default: the model's top-level modules.
+    const { code, stdout } = await vvs('score', '--model', 'builtin:cnn', '--benchmark', 'synthetic.IT', '--json');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ benchmark: 'synthetic.IT', synthetic: true, layer: 'stage4', layerSelectedOn: 'synthetic.IT', metric: 'pls' });

@@ -111,7 +111,7 @@ async function chooseLayer(
     return { layer: layers[layers.length - 1]!, selectedOn: 'last layer' };
   }
   const selection = layerSelectionBenchmark(registry, benchmark, target);
-  const layers = flags.candidates === undefined ? adapter.model.leafLayers() : parseLayers(flags.candidates);
+  const layers = flags.candidates === undefined ? defaultCandidateLayers(adapter.layers()) : parseLayers(flags.candidates);
   const started = performance.now();
   const result = await selectLayerOnBenchmark({
     id: flags.model,
