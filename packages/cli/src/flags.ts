@@ -2,7 +2,7 @@
  * Parsers for flag values shared by the commands. Each turns a bad value into an `InputError`
  * naming the flag, so the CLI exits 2 with one line.
  */
-import { InputError } from '@vvs/core';
+import { InputError, REGIONS, isRegion, type Region } from '@vvs/core';
 
 /**
  * A positive integer (`--threads 4`, `--batch-size 32`, `--components 25`).
@@ -22,10 +22,8 @@ export function parseCount(text: string, flag: string): number {
  * @example
  * parseLayers('features.4, avgpool'); // ['features.4', 'avgpool']
  */
-export function parseLayers(text: string): string[] {
-  const layers = text.split(',').map((layer) => layer.trim());
-  if (layers.some((layer) => layer === '')) throw new InputError(`--layers: expected comma-separated layer names, got '${text}'`, { field: 'layers' });
-  return layers;
+export function parseLayers(text: string, flag = '--layers'): string[] {
+  return parseList(text, flag, 'layer names');
 }
 
 /**
@@ -48,4 +46,27 @@ export function parseSeed(text: string, flag: string): number {
  */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * A comma-separated list of names (`--models a,b`, `--layers x,y`), none empty.
+ *
+ * @example
+ * parseList('builtin:cnn, model.onnx', '--models'); // ['builtin:cnn', 'model.onnx']
+ */
+export function parseList(text: string, flag: string, what = 'names'): string[] {
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new InputError(`${flag}: expected comma-separated ${what}, got '${text}'`, { field: flag.replace(/^--/, '') });
+  return items;
+}
+
+/**
+ * A region name (`--region IT`).
+ *
+ * @example
+ * parseRegion('V4'); // 'V4'
+ */
+export function parseRegion(text: string): Region {
+  if (!isRegion(text)) throw new InputError(`--region: expected one of ${REGIONS.join(', ')}, got '${text}'`, { field: 'region' });
+  return text;
 }

@@ -15,7 +15,6 @@ import {
   ceilingScore,
   type Assembly,
   type Benchmark,
-  type BenchmarkProgress,
   type BenchmarkRunOptions,
   type BrainModel,
   type DataFetcher,
@@ -139,13 +138,13 @@ export class ErrorConsistencyBenchmark extends SpecBenchmark<Geirhos2021Data> im
     const data = await this.data(options);
     const dataMs = elapsedMs(started);
     options.signal?.throwIfAborted();
-    this.#report(options, 'activations');
+    this.report(options, 'activations');
     const logitsStart = performance.now();
     const logits = await model.logits(data.stimuli, { signal: options.signal });
     const activationsMs = elapsedMs(logitsStart);
     options.signal?.throwIfAborted();
     const ceiling = await this.#ceilingSummary(options);
-    this.#report(options, 'metric');
+    this.report(options, 'metric');
     const metricStart = performance.now();
     const observer = modelObserver(model.id, data.trials);
     const modelTrials = labelTrials(decisions(logits, data, choiceLabels(data.trials)), data, observer);
@@ -175,14 +174,10 @@ export class ErrorConsistencyBenchmark extends SpecBenchmark<Geirhos2021Data> im
   #ceilingSummary(options: BenchmarkRunOptions): Promise<KappaSummary> {
     this.#ceiling ??= new Lazy(async () => {
       const { trials } = await this.data(options);
-      this.#report(options, 'ceiling');
+      this.report(options, 'ceiling');
       return summarise(aggregateErrorConsistency(trials, { perfectAgreement: 'nan' }).pairs);
     });
     return this.#ceiling.get();
-  }
-
-  #report(options: BenchmarkRunOptions, stage: BenchmarkProgress['stage']): void {
-    options.onProgress?.({ benchmark: this.id, stage });
   }
 }
 

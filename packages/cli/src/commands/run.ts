@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { InputError } from '@vvs/core';
 import { ResultsStore } from '@vvs/results';
 import { onnxSuiteModel, runSuite, type SuiteProgress } from '@vvs/suite';
-import { collect } from '../flags.ts';
+import { collect, parseList } from '../flags.ts';
 import { createRegistry } from '../plugins.ts';
 import { progressReporter } from '../progress.ts';
 import { resultsTable } from './results.ts';
@@ -58,9 +58,9 @@ export function registerRun(program: Command): void {
       });
       const benchmarks = flags.benchmarks === undefined
         ? registry.list('benchmark').filter((b) => registry.benchmark(b.id).synthetic).map((b) => b.id)
-        : list(flags.benchmarks, '--benchmarks');
+        : parseList(flags.benchmarks, '--benchmarks', 'benchmark ids');
       for (const id of benchmarks) registry.benchmark(id); // unknown ids fail before any work
-      const models = (flags.models === undefined ? [...DEFAULT_MODELS] : list(flags.models, '--models')).map((spec) => onnxSuiteModel(spec));
+      const models = (flags.models === undefined ? [...DEFAULT_MODELS] : parseList(flags.models, '--models', 'models')).map((spec) => onnxSuiteModel(spec));
       const store = await ResultsStore.open(flags.store);
       const progress = progressReporter(!flags.json);
       const log = (e: SuiteProgress) => {
@@ -94,10 +94,4 @@ export function registerRun(program: Command): void {
         store.close();
       }
     });
-}
-
-function list(text: string, flag: string): string[] {
-  const items = text.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new InputError(`${flag}: expected a comma-separated list, got '${text}'`);
-  return items;
 }

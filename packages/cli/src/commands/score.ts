@@ -8,7 +8,6 @@ import {
   REGIONS,
   commitToLayer,
   defaultCandidateLayers,
-  isRegion,
   layerSelectionBenchmark,
   selectLayerOnBenchmark,
   type Benchmark,
@@ -18,7 +17,7 @@ import {
   type Score,
 } from '@vvs/core';
 import { OnnxModelAdapter } from '@vvs/models-onnx';
-import { collect, parseLayers } from '../flags.ts';
+import { collect, parseLayers, parseRegion } from '../flags.ts';
 import { createRegistry } from '../plugins.ts';
 import { progressReporter, type Progress } from '../progress.ts';
 import { addModelFlags, openModel, type ModelFlags } from './layers.ts';
@@ -111,7 +110,7 @@ async function chooseLayer(
     return { layer: layers[layers.length - 1]!, selectedOn: 'last layer' };
   }
   const selection = layerSelectionBenchmark(registry, benchmark, target);
-  const layers = flags.candidates === undefined ? defaultCandidateLayers(adapter.layers()) : parseLayers(flags.candidates);
+  const layers = flags.candidates === undefined ? defaultCandidateLayers(adapter.layers()) : parseLayers(flags.candidates, '--candidates');
   const started = performance.now();
   const result = await selectLayerOnBenchmark({
     id: flags.model,
@@ -172,7 +171,3 @@ function summary(model: string, benchmark: Benchmark, choice: LayerChoice, score
   return `${lines.join('\n')}\n`;
 }
 
-function parseRegion(text: string): Region {
-  if (!isRegion(text)) throw new InputError(`--region: expected one of ${REGIONS.join(', ')}, got '${text}'`, { field: 'region' });
-  return text;
-}

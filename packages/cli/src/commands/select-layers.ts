@@ -4,11 +4,9 @@
  */
 import type { Command } from 'commander';
 import {
-  InputError,
   REGIONS,
   collectActivations,
   coordinate,
-  isRegion,
   scoreFeatures,
   selectLayer,
   selectStimuli,
@@ -21,7 +19,7 @@ import {
 import { openStimulusSet, readNetcdfAssembly } from '@vvs/io';
 import { BRAINSCORE_PLS_COMPONENTS } from '@vvs/metrics';
 import { DEFAULT_BATCH_SIZE, DEFAULT_PROJECTION_COMPONENTS, DEFAULT_PROJECTION_SEED, OnnxModelAdapter } from '@vvs/models-onnx';
-import { parseCount, parseLayers, parseSeed } from '../flags.ts';
+import { parseCount, parseLayers, parseRegion, parseSeed } from '../flags.ts';
 import { progressReporter, type Progress } from '../progress.ts';
 
 interface SelectLayersFlags {
@@ -187,10 +185,6 @@ function table(region: Region, best: string, rows: readonly LayerResult[]): stri
   return lines.join('\n');
 }
 
-function parseRegion(text: string): Region {
-  if (isRegion(text)) return text;
-  throw new InputError(`--region: expected one of ${REGIONS.join(', ')}, got '${text}'`, { field: 'region' });
-}
 
 
 

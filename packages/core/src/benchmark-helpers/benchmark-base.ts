@@ -1,6 +1,6 @@
-import type { BenchmarkRunOptions } from '../contracts/benchmark.ts';
+import type { BenchmarkProgress, BenchmarkRunOptions } from '../contracts/benchmark.ts';
 import type { BenchmarkTarget } from '../contracts/region.ts';
-import { Lazy, noDataFetcher, report, type DataFetcher } from './run-support.ts';
+import { Lazy, noDataFetcher, type DataFetcher } from './run-support.ts';
 
 /** What every spec-defined benchmark states about itself, besides how to load its data. */
 export interface BenchmarkSpecBase<TData> {
@@ -57,7 +57,7 @@ export abstract class SpecBenchmark<TData> {
   /** The benchmark's data, loaded on first use and then kept. */
   data(options: BenchmarkRunOptions = {}): Promise<TData> {
     this.#data ??= new Lazy(async () => {
-      report(options, { benchmark: this.id, stage: 'data' });
+      this.report(options, 'data');
       return this.prepare(await this.#spec.load(options.fetchData ?? this.#defaultFetch, options.signal));
     });
     return this.#data.get();
@@ -65,6 +65,11 @@ export abstract class SpecBenchmark<TData> {
 
   /** Adjusts loaded data before it is kept (e.g. shows the stimuli at the benchmark's visual degrees). */
   protected abstract prepare(loaded: TData): TData;
+
+  /** Tells the run's progress listener, if any, which stage this benchmark is in. */
+  protected report(options: BenchmarkRunOptions, stage: BenchmarkProgress['stage'], done?: number, total?: number): void {
+    options.onProgress?.({ benchmark: this.id, stage, ...(done !== undefined ? { done } : {}), ...(total !== undefined ? { total } : {}) });
+  }
 
   /** `attrs` every score and ceiling of this benchmark carries. */
   protected labels(): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { assemblySource, coordinate } from '../assembly-ops.ts';
 import { InputError } from '../errors.ts';
 import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
 import { atVisualDegrees } from '../stimulus-set-views.ts';
-import { ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
+import { ceilingScore, elapsedMs, type DataFetcher } from './run-support.ts';
 
 /** The experiment of an I2n benchmark. */
 export interface I2nBenchmarkData {
@@ -68,7 +68,7 @@ export class I2nBenchmark extends SpecBenchmark<I2nBenchmarkData> implements Ben
    */
   async ceiling(options: BenchmarkRunOptions = {}): Promise<Score> {
     const { human } = await this.data(options);
-    report(options, { benchmark: this.id, stage: 'ceiling' });
+    this.report(options, 'ceiling');
     const result = i2n(uniformModel(human), human);
     return ceilingScore(result.ceilingMean, 0, {
       ...this.labels(),
@@ -81,16 +81,16 @@ export class I2nBenchmark extends SpecBenchmark<I2nBenchmarkData> implements Ben
     const started = performance.now();
     const data = await this.data(options);
     const dataMs = elapsedMs(started);
-    throwIfAborted(options.signal);
+    options.signal?.throwIfAborted();
 
     const readoutStart = performance.now();
-    report(options, { benchmark: this.id, stage: 'activations' });
+    this.report(options, 'activations');
     const probabilities = await model.probabilities(data.fitting, data.test, { signal: options.signal });
     const activationsMs = elapsedMs(readoutStart);
-    throwIfAborted(options.signal);
+    options.signal?.throwIfAborted();
 
     const metricStart = performance.now();
-    report(options, { benchmark: this.id, stage: 'metric' });
+    this.report(options, 'metric');
     const result: I2nResult = i2n(modelOutput(probabilities), data.human);
     const metricMs = elapsedMs(metricStart);
     return {

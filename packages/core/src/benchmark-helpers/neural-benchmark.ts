@@ -9,7 +9,7 @@ import type { TimeBinSelection } from '../assembly-ops.ts';
 import { neuralCeiling, scoreFeatures } from '../scoring/score-features.ts';
 import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
 import { atVisualDegrees } from '../stimulus-set-views.ts';
-import { Lazy, ceilingScore, elapsedMs, report, throwIfAborted, type DataFetcher } from './run-support.ts';
+import { Lazy, ceilingScore, elapsedMs, type DataFetcher } from './run-support.ts';
 
 /** The experiment a neural benchmark compares models with. */
 export interface NeuralBenchmarkData {
@@ -98,13 +98,13 @@ export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implemen
     const started = performance.now();
     const data = await this.data(options);
     const dataMs = elapsedMs(started);
-    throwIfAborted(options.signal);
+    options.signal?.throwIfAborted();
 
     const recordingStart = performance.now();
-    report(options, { benchmark: this.id, stage: 'activations' });
+    this.report(options, 'activations');
     const features = await model.record(this.target, data.stimuli, { numberOfTrials: 1, signal: options.signal });
     const activationsMs = elapsedMs(recordingStart);
-    throwIfAborted(options.signal);
+    options.signal?.throwIfAborted();
 
     const ceilingStart = performance.now();
     const ceiling = await this.#ceilingResult(options);
@@ -118,7 +118,7 @@ export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implemen
       ...(this.#spec.timeBin ? { timeBin: this.#spec.timeBin } : {}),
       ceiling,
       onProgress: (stage, done, total) =>
-        stage === 'regression' && report(options, { benchmark: this.id, stage: 'metric', done, total }),
+        stage === 'regression' && this.report(options, 'metric', done, total),
     });
     const metricMs = elapsedMs(metricStart);
 
@@ -150,7 +150,7 @@ export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implemen
   #ceilingResult(options: BenchmarkRunOptions): Promise<CeilingResult> {
     this.#ceiling ??= new Lazy(async () => {
       const { recording } = await this.data(options);
-      report(options, { benchmark: this.id, stage: 'ceiling' });
+      this.report(options, 'ceiling');
       return neuralCeiling(recording, this.#spec.timeBin);
     });
     return this.#ceiling.get();

@@ -1,8 +1,7 @@
 /**
  * What every benchmark implementation needs around its metric: data loaded once and shared by all
- * models, a data fetcher when none is given, abort checks, and the shape of the ceiling's Score.
+ * models, a data fetcher when none is given, timings, and the shape of the ceiling's Score.
  */
-import type { BenchmarkProgress, BenchmarkRunOptions } from '../contracts/benchmark.ts';
 import type { Score } from '../contracts/score.ts';
 import { InputError } from '../errors.ts';
 
@@ -53,26 +52,6 @@ export class Lazy<T> {
     }
     return this.#pending;
   }
-}
-
-/**
- * Rejects with the signal's reason when the run was aborted (called between stages).
- *
- * @example
- * throwIfAborted(options.signal);
- */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
-}
-
-/**
- * Reports a stage of a benchmark run to the caller's progress listener, if any.
- *
- * @example
- * report(options, { benchmark: id, stage: 'ceiling' });
- */
-export function report(options: BenchmarkRunOptions, event: BenchmarkProgress): void {
-  options.onProgress?.(event);
 }
 
 /**
