@@ -5,14 +5,19 @@
 import { InputError, REGIONS, isRegion, type Region } from '@vvs/core';
 
 /**
- * A positive integer (`--threads 4`, `--batch-size 32`, `--components 25`).
+ * A positive integer (`--threads 4`, `--batch-size 32`, `--components 25`), or with `allowZero` a
+ * non-negative one (`--workers 0`).
  *
  * @example
  * parseCount('4', '--threads'); // 4
+ * parseCount('0', '--workers', { allowZero: true }); // 0
  */
-export function parseCount(text: string, flag: string): number {
+export function parseCount(text: string, flag: string, { allowZero = false }: { allowZero?: boolean } = {}): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`${flag}: expected a positive integer, got '${text}'`);
+  const least = allowZero ? 0 : 1;
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < least) {
+    throw new InputError(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} integer, got '${text}'`);
+  }
   return n;
 }
 

@@ -14,6 +14,7 @@ import { registerScore } from './commands/score.ts';
 import { registerBenchmarks } from './commands/benchmarks.ts';
 import { registerRun } from './commands/run.ts';
 import { registerResults } from './commands/results.ts';
+import { registerReport } from './commands/report.ts';
 import { registerErrorConsistency } from './commands/error-consistency.ts';
 
 /**
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerBenchmarks(program);
   registerRun(program);
   registerResults(program);
+  registerReport(program);
   registerData(program, { catalog: async () => (await createRegistry()).dataSets });
   registerErrorConsistency(program);
   return program;

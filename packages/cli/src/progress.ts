@@ -26,3 +26,64 @@ export function progressReporter(enabled: boolean, stream: NodeJS.WriteStream = 
   };
   return report;
 }
+
+/** What {@link suiteProgressLine} needs to know beyond the event: the estimated time left. */
+export interface SuiteTiming {
+  readonly elapsedMs: number;
+  /** Estimated milliseconds until the last pair, once a pair has been scored in this run. */
+  readonly remainingMs?: number;
+}
+
+/**
+ * Estimates the time left in a suite run from the pairs it has finished itself (pairs skipped because
+ * the store had them cost nothing and do not count).
+ *
+ * @example
+ * const eta = new SuiteEta();
+ * const timing = eta.update(event); // { elapsedMs, remainingMs }
+ */
+export class SuiteEta {
+  #skipped = 0;
+  #elapsedMs = 0;
+
+  get elapsedMs(): number {
+    return this.#elapsedMs;
+  }
+
+  update(event: { readonly done: number; readonly total: number; readonly stage: string; readonly elapsedMs: number }): SuiteTiming {
+    if (event.stage === 'skipped') this.#skipped++;
+    this.#elapsedMs = event.elapsedMs;
+    const finished = event.done - this.#skipped;
+    if (finished <= 0) return { elapsedMs: event.elapsedMs };
+    return { elapsedMs: event.elapsedMs, remainingMs: (event.elapsedMs / finished) * (event.total - event.done) };
+  }
+}
+
+/**
+ * `1:05` for 65 s, `1:02:03` past an hour.
+ *
+ * @example
+ * formatDuration(65_000); // '1:05'
+ */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}
+
+/**
+ * One line of suite progress: pairs done of all, the pair and its stage, elapsed and estimated time.
+ *
+ * @example
+ * suiteProgressLine({ done: 3, total: 15, model: 'builtin:cnn', benchmark: 'synthetic.V4', stage: 'scoring', elapsedMs: 30_000 }, { elapsedMs: 30_000, remainingMs: 120_000 });
+ * // '[3/15 20%] builtin:cnn × synthetic.V4: scoring · 0:30 elapsed, ~2:00 left'
+ */
+export function suiteProgressLine(
+  event: { readonly done: number; readonly total: number; readonly model: string; readonly benchmark: string; readonly stage: string; readonly message?: string },
+  timing: SuiteTiming,
+): string {
+  const percent = event.total > 0 ? Math.floor((100 * event.done) / event.total) : 100;
+  const left = timing.remainingMs === undefined ? '' : `, ~${formatDuration(timing.remainingMs)} left`;
+  return `[${event.done}/${event.total} ${percent}%] ${event.model} × ${event.benchmark}: ${event.stage}${event.message ? ` (${event.message})` : ''} · ${formatDuration(timing.elapsedMs)} elapsed${left}`;
+}

@@ -37,7 +37,7 @@ describe('vvs run and vvs results', () => {
   it('refuses an unknown format and an unknown benchmark before any work', async () => {
     const format = await vvs('results', '--store', join(scratch, 'none.duckdb'), '--format', 'xml');
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain("--format: expected one of table, csv, json, got 'xml'");
+    expect(format.stderr).toContain("--format: expected one of table, csv, json, parquet, got 'xml'");
     const unknown = await vvs('run', '--benchmarks', 'synthetic.V3', '--store', join(scratch, 'x.duckdb'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no benchmark is registered with id "synthetic.V3"');

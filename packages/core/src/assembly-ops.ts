@@ -3,7 +3,7 @@
  * key, collapsing time bins, averaging repetitions per stimulus, and aligning features to recordings.
  */
 import { compareCodePoints, meanByGroup } from '@vvs/metrics';
-import { inMemorySource, selectRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { inMemorySource, selectRows, shareRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import type { Assembly, Coordinate } from './contracts/assembly.ts';
 import { isLazyFeatures, type LazyFeatures } from './contracts/features.ts';
 import { InputError } from './errors.ts';
@@ -257,10 +257,36 @@ export function perStimulus(a: Assembly, name: string, average: StimulusAverage)
  */
 export function alignFeatures(features: Assembly | LazyFeatures, stimulusIds: readonly string[]): FeatureSource {
   const lazy = isLazyFeatures(features);
+  const source = lazy ? features.source : inMemorySource(asMatrix(features, features.coords[stimulusKey(features)].dim));
+  const order = featureRowOrder(features, stimulusIds);
+  const identity = order.length === source.rows && order.every((r, i) => r === i);
+  return identity ? source : selectRows(source, order);
+}
+
+/**
+ * In-memory features ready for a worker thread: the matrix in shared memory (as it is when it
+ * already lives in a `SharedArrayBuffer`, else copied once, in its own precision) and the feature
+ * row of each of `stimulusIds` (matched as {@link alignFeatures} matches them), or `undefined`
+ * when the rows are already in that order.
+ *
+ * @throws InputError as {@link alignFeatures} does.
+ * @example
+ * const { features: x, rowOrder } = sharedFeatureRows(features, averageRepetitions(recording).stimulusIds);
+ * await pool.run('predictivity', { features: x, rowOrder, targets, labels: null, options: {} });
+ */
+export function sharedFeatureRows(features: Assembly, stimulusIds: readonly string[]): { features: MatrixLike; rowOrder?: Int32Array } {
+  const order = featureRowOrder(features, stimulusIds);
+  const x = shareRows(asMatrix(features, features.coords[stimulusKey(features)].dim));
+  const identity = order.length === x.rows && order.every((r, i) => r === i);
+  return identity ? { features: x } : { features: x, rowOrder: order };
+}
+
+/** The feature row of each of `stimulusIds`, matched by `stimulus_id` (or `stimulus_path`). */
+function featureRowOrder(features: Assembly | LazyFeatures, stimulusIds: readonly string[]): Int32Array {
+  const lazy = isLazyFeatures(features);
   const origin = lazy ? features.origin : assemblySource(features);
   const key = lazy ? 'stimulus_id' : stimulusKey(features);
   const keys = lazy ? features.stimulusIds : coordinate(features, key).values.map(String);
-  const source = lazy ? features.source : inMemorySource(asMatrix(features, features.coords[key].dim));
   const row = new Map<string, number>();
   keys.forEach((k, i) => {
     if (row.has(k)) throw new InputError(`${origin}: stimulus '${k}' appears in more than one feature row`, { file: origin, field: key });
@@ -277,9 +303,7 @@ export function alignFeatures(features: Assembly | LazyFeatures, stimulusIds: re
       { file: origin, field: key },
     );
   }
-  const order = Int32Array.from(stimulusIds, (id) => row.get(id)!);
-  const identity = order.length === source.rows && order.every((r, i) => r === i);
-  return identity ? source : selectRows(source, order);
+  return Int32Array.from(stimulusIds, (id) => row.get(id)!);
 }
 
 /**

@@ -8,7 +8,7 @@ export type { StimulusRow, StimulusSet } from './contracts/stimulus-set.ts';
 export type { Score } from './contracts/score.ts';
 export type { Metric, Ceiling, AnyMetric } from './contracts/metric.ts';
 export type { ActivationOptions, ActivationBatch, ModelAdapter } from './contracts/model-adapter.ts';
-export type { RecordingOptions, BrainModel } from './contracts/brain-model.ts';
+export type { RecordingOptions, ProbabilitiesOptions, BrainModel } from './contracts/brain-model.ts';
 export type { Benchmark, BenchmarkRunOptions, BenchmarkProgress } from './contracts/benchmark.ts';
 
 // Errors with exit codes.
@@ -46,11 +46,16 @@ export {
   averageRepetitions,
   perStimulus,
   alignFeatures,
+  sharedFeatureRows,
   checkFiniteFeatures,
   nonFiniteFeatureError,
 } from './assembly-ops.ts';
 export type { TimeBinSelection, StimulusAverage } from './assembly-ops.ts';
-export { scoreFeatures, neuralCeiling, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
+export { scoreFeatures, neuralCeiling, ceilingTask, DEFAULT_STRATIFY_BY } from './scoring/score-features.ts';
+export { ActivationMemo, DEFAULT_ACTIVATION_MEMO_BYTES } from './activation-memo.ts';
+export type { ActivationMemoOptions } from './activation-memo.ts';
+export { COMPUTE_TASKS, IN_THREAD_COMPUTE, runComputeTask } from './scoring/compute.ts';
+export type { ComputePool, ComputeTaskName, ComputeInput, ComputeOutput, PredictivityTask, ReadoutTask, ReadoutResult } from './scoring/compute.ts';
 export type { ScoreFeaturesOptions, FeatureScore, FeatureScoreSplit } from './scoring/score-features.ts';
 
 // Streamed activations gathered per layer.

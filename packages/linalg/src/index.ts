@@ -1,5 +1,6 @@
 export type { Matrix, MatrixLike } from './matrix.ts';
-export { matrix, fromRows, toRows, takeRows, transpose, columnMeans, addToRows } from './matrix.ts';
+export { matrix, fromRows, toRows, takeRows, shareRows, transpose, columnMeans, addToRows } from './matrix.ts';
+export { setKernelThreads } from './onnx-kernels.ts';
 export { matmul, matmulSync, matvec, centeredGram } from './products.ts';
 export { inverse, pinv, solveSymmetricPositiveDefinite } from './solve.ts';
 export { inMemorySource, isFeatureSource, selectRows, readColumns, readRows, checkRead } from './feature-source.ts';

@@ -70,6 +70,30 @@ export function takeRows(m: MatrixLike, indices: ArrayLike<number>): Matrix {
   return out;
 }
 
+/**
+ * The rows of `m` at `indices` (all rows when omitted), in that order and in `m`'s own precision,
+ * in a `SharedArrayBuffer`: posting the result to a worker thread shares its memory instead of
+ * copying it. `m` itself is returned when it already lives in shared memory and the rows are all
+ * of its rows in order; otherwise the rows are copied once.
+ *
+ * @example
+ * const x = shareRows(features, order);
+ * x.data.buffer instanceof SharedArrayBuffer; // true
+ */
+export function shareRows(m: MatrixLike, indices?: ArrayLike<number>): MatrixLike {
+  const rows = indices?.length ?? m.rows;
+  const identity = rows === m.rows && (indices === undefined || Array.prototype.every.call(indices, (r: number, i: number) => r === i));
+  if (identity && m.data.buffer instanceof SharedArrayBuffer && m.data.length === rows * m.cols) return m;
+  const bytes = rows * m.cols * m.data.BYTES_PER_ELEMENT;
+  const data = m.data instanceof Float32Array ? new Float32Array(new SharedArrayBuffer(bytes)) : new Float64Array(new SharedArrayBuffer(bytes));
+  for (let i = 0; i < rows; i++) {
+    const src = indices === undefined ? i : indices[i];
+    if (!(src >= 0 && src < m.rows)) throw new RangeError(`shareRows: row ${src} outside 0..${m.rows - 1}`);
+    data.set(m.data.subarray(src * m.cols, (src + 1) * m.cols), i * m.cols);
+  }
+  return { rows, cols: m.cols, data };
+}
+
 /** The transpose of `m`. */
 export function transpose(m: Matrix): Matrix {
   const out = matrix(m.cols, m.rows);

@@ -60,12 +60,30 @@ function gemmGraph(transA: boolean, transB: boolean, precision: KernelPrecision)
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
+/** Threads each matrix product may use; every core unless {@link setKernelThreads} says otherwise. */
+let kernelThreads = availableParallelism();
+
+/**
+ * Sets how many threads the matrix-product kernels use from now on. A pool of worker threads sets 1
+ * in each worker, so that N workers use N cores and no more; results do not depend on it (MLAS
+ * splits a product by output blocks, never along the summed dimension).
+ *
+ * @throws RangeError unless `threads` is a positive integer.
+ * @example
+ * setKernelThreads(1); // in a worker of a pool as large as the machine
+ */
+export function setKernelThreads(threads: number): void {
+  if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`setKernelThreads: expected a positive integer, got ${threads}`);
+  if (threads !== kernelThreads) sessions.clear();
+  kernelThreads = threads;
+}
+
 function gemmSession(transA: boolean, transB: boolean, precision: KernelPrecision): Promise<ort.InferenceSession> {
   const key = `${transA}:${transB}:${precision}`;
   let session = sessions.get(key);
   if (!session) {
     session = ort.InferenceSession.create(gemmGraph(transA, transB, precision), {
-      intraOpNumThreads: availableParallelism(),
+      intraOpNumThreads: kernelThreads,
       graphOptimizationLevel: 'disabled',
       // Outputs are written into caller-owned buffers; an arena would only pin freed scratch memory.
       enableCpuMemArena: false,

@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
@@ -347,6 +348,39 @@ export class ResultsStore {
     return this.#serial(async () => {
       const result = await this.#connection.runAndReadAll(`SELECT ${SELECT_COLUMNS} FROM scores ${where} ${ORDER_BY}`, values);
       return result.getRowObjectsJS().map(fromStored);
+    });
+  }
+
+  /**
+   * Writes every row to a Parquet file at `path` with DuckDB's `COPY … TO … (FORMAT parquet)` and
+   * returns the number of rows written. Columns carry the {@link ScoreRow} field names, rows come in
+   * {@link rows}' order, JSON fields stay JSON text and timestamps are UTC. The file is written to
+   * `path.partial` and renamed over `path`, so `path` never holds half a file. Works on a read-only
+   * store.
+   *
+   * @throws {InputError} naming the file when it cannot be written (no such directory, no permission).
+   *
+   * @example
+   * const n = await store.exportParquet('scores.parquet');
+   * // pandas.read_parquet('scores.parquet'), or in DuckDB: SELECT model, score FROM 'scores.parquet'
+   */
+  async exportParquet(path: string): Promise<number> {
+    this.#assertOpen();
+    if (typeof path !== 'string' || path === '') {
+      throw new TypeError(`ResultsStore.exportParquet: path must be a non-empty file path, got ${JSON.stringify(path)}`);
+    }
+    const target = resolve(path);
+    const partial = `${target}.partial`;
+    const literal = `'${partial.replaceAll("'", "''")}'`;
+    return this.#serial(async () => {
+      try {
+        const result = await this.#connection.runAndReadAll(`COPY (SELECT ${SELECT_COLUMNS} FROM scores ${ORDER_BY}) TO ${literal} (FORMAT parquet)`);
+        await rename(partial, target);
+        return Number(result.getRows()[0][0]);
+      } catch (e) {
+        await rm(partial, { force: true });
+        throw new InputError(`cannot write Parquet file "${target}": ${e instanceof Error ? e.message : String(e)}`, { file: target, cause: e });
+      }
     });
   }
 

@@ -37,7 +37,8 @@ describe('runSuite', () => {
     const events: SuiteProgress[] = [];
     let store = await ResultsStore.open(path);
     const first = await runSuite({ registry: registry(), models, benchmarks, store, onProgress: (e) => events.push(e) });
-    expect(first).toEqual({ scored: 2, skipped: 0, failed: 2, aborted: false });
+    expect(first).toMatchObject({ scored: 2, skipped: 0, failed: 2, aborted: false });
+    expect(first.failures.map((f) => [f.model, f.benchmark])).toEqual([['builtin:pixels', 'Broken2026.IT-pls'], ['builtin:cnn', 'Broken2026.IT-pls']]);
     // pixels has no committed IT layer, and nothing selects IT layers for a non-synthetic benchmark here;
     // cnn's committed layer reaches the benchmark, which throws.
     const failures = events.filter((e) => e.stage === 'failed').map((e) => [e.model, e.message]);
@@ -65,7 +66,7 @@ describe('runSuite', () => {
     // A rerun skips what is done and retries only what failed.
     store = await ResultsStore.open(path);
     const second = await runSuite({ registry: registry(), models, benchmarks, store });
-    expect(second).toEqual({ scored: 0, skipped: 2, failed: 2, aborted: false });
+    expect(second).toMatchObject({ scored: 0, skipped: 2, failed: 2, aborted: false });
     const again = await store.rows();
     expect(again).toHaveLength(4);
     expect(again.find((r) => r.model === 'builtin:cnn' && r.benchmark === 'synthetic.IT')!.score).toBe(cnn.score);

@@ -1,13 +1,15 @@
 /**
- * `vvs results`: the scores in a results database, as a table, CSV or JSON.
+ * `vvs results`: the scores in a results database, as a table, CSV or JSON (printed or written to a
+ * file) or Parquet (written to a file).
  */
 import type { Command } from 'commander';
 import { InputError } from '@vvs/core';
+import { csvTable, writeFileAtomic } from '@vvs/report';
 import { ResultsStore, type ScoreRow } from '@vvs/results';
 import { DEFAULT_STORE } from './run.ts';
 
-/** The formats `vvs results` prints. */
-export const RESULTS_FORMATS = ['table', 'csv', 'json'] as const;
+/** The formats `vvs results` writes; `parquet` is binary and only goes to a file (`--out`). */
+export const RESULTS_FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
 
 /** Columns of the table and the CSV, in order. */
 const COLUMNS = ['model', 'benchmark', 'benchmarkVersion', 'layer', 'target', 'score', 'raw', 'ceiling', 'error', 'status', 'synthetic'] as const;
@@ -15,16 +17,19 @@ const COLUMNS = ['model', 'benchmark', 'benchmarkVersion', 'layer', 'target', 's
 interface ResultsFlags {
   store: string;
   format: string;
+  out?: string;
 }
 
 /**
  * Adds `results` to a commander program. `--format json` prints an array of rows with at least
- * `model`, `benchmark` and `score`.
+ * `model`, `benchmark` and `score`; `--out <file>` writes the output to a file instead (whole or not
+ * at all), which `--format parquet` requires. Writing a file reports the row count on stderr.
  *
  * @example
  * const program = new Command('vvs');
  * registerResults(program);
  * await program.parseAsync(['node', 'vvs', 'results', '--format', 'csv']);
+ * await program.parseAsync(['node', 'vvs', 'results', '--format', 'parquet', '--out', 'scores.parquet']);
  */
 export function registerResults(program: Command): void {
   program
@@ -32,22 +37,34 @@ export function registerResults(program: Command): void {
     .description('print the scores of a results database')
     .option('--store <file>', 'the results database (DuckDB)', DEFAULT_STORE)
     .option('--format <format>', RESULTS_FORMATS.join(', '), 'table')
+    .option('--out <file>', 'write to this file instead of stdout (required for parquet)')
     .action(async (flags: ResultsFlags) => {
       if (!(RESULTS_FORMATS as readonly string[]).includes(flags.format)) {
         throw new InputError(`--format: expected one of ${RESULTS_FORMATS.join(', ')}, got '${flags.format}'`, { field: 'format' });
       }
+      if (flags.format === 'parquet' && flags.out === undefined) {
+        throw new InputError('--format parquet writes a binary file: give --out <file>', { field: 'out' });
+      }
       const store = await ResultsStore.open(flags.store, { readOnly: true });
       try {
+        if (flags.format === 'parquet') {
+          const count = await store.exportParquet(flags.out!);
+          process.stderr.write(`vvs: wrote ${count} rows to ${flags.out}\n`);
+          return;
+        }
         const rows = await store.rows();
         const out = flags.format === 'json' ? `${JSON.stringify(rows)}\n` : flags.format === 'csv' ? resultsCsv(rows) : resultsTable(rows);
-        process.stdout.write(out);
+        if (flags.out === undefined) {
+          process.stdout.write(out);
+        } else {
+          await writeFileAtomic(flags.out, out);
+          process.stderr.write(`vvs: wrote ${rows.length} rows to ${flags.out}\n`);
+        }
       } finally {
         store.close();
       }
     });
 }
-
-const cell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'number' ? String(value) : String(value));
 
 /**
  * Rows as CSV (RFC 4180 quoting), numbers at full precision so that they read back exactly.
@@ -56,8 +73,7 @@ const cell = (value: unknown): string => (value === null || value === undefined 
  * resultsCsv(rows).split('\n')[0]; // 'model,benchmark,benchmarkVersion,layer,target,score,raw,ceiling,error,status,synthetic'
  */
 export function resultsCsv(rows: readonly ScoreRow[]): string {
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  return [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => quote(cell(row[c]))).join(','))].join('\n') + '\n';
+  return csvTable(COLUMNS, rows.map((row) => COLUMNS.map((column) => row[column])));
 }
 
 /**

@@ -6,9 +6,11 @@ import type { Command } from 'commander';
 import { InputError } from '@vvs/core';
 import { ResultsStore } from '@vvs/results';
 import { onnxSuiteModel, runSuite, type SuiteProgress } from '@vvs/suite';
-import { collect, parseList } from '../flags.ts';
+import { availableParallelism } from 'node:os';
+import { DEVICES, parseDevice } from '@vvs/models-onnx';
+import { collect, parseCount, parseList } from '../flags.ts';
 import { createRegistry } from '../plugins.ts';
-import { progressReporter } from '../progress.ts';
+import { SuiteEta, formatDuration, progressReporter, suiteProgressLine } from '../progress.ts';
 import { resultsTable } from './results.ts';
 
 /** The models a bare `vvs run` scores: the built-in ones, which need no download. */
@@ -19,6 +21,8 @@ export const DEFAULT_STORE = 'vvs-results.duckdb';
 
 interface RunFlags {
   models?: string;
+  workers?: string;
+  device?: string;
   benchmarks?: string;
   store: string;
   force?: boolean;
@@ -46,6 +50,8 @@ export function registerRun(program: Command): void {
     .option('--benchmarks <ids>', 'comma-separated benchmark ids (default: the synthetic suite)')
     .option('--store <file>', 'the results database (DuckDB)', DEFAULT_STORE)
     .option('--force', 'score pairs the database already has')
+    .option('--workers <n>', `worker threads for the scoring, 0 = in the main thread (default: ${availableParallelism()}, the cores)`)
+    .option('--device <device>', `where the models run: ${DEVICES.join(', ')} (default: cpu)`)
     .option('--plugin <module>', 'load a benchmark plugin (package name or path); repeatable', collect, [])
     .option('--cache-dir <dir>', 'where published data sets are cached')
     .option('--offline', 'never download')
@@ -60,11 +66,16 @@ export function registerRun(program: Command): void {
         ? registry.list('benchmark').filter((b) => registry.benchmark(b.id).synthetic).map((b) => b.id)
         : parseList(flags.benchmarks, '--benchmarks', 'benchmark ids');
       for (const id of benchmarks) registry.benchmark(id); // unknown ids fail before any work
-      const models = (flags.models === undefined ? [...DEFAULT_MODELS] : parseList(flags.models, '--models', 'models')).map((spec) => onnxSuiteModel(spec));
+      const workers = flags.workers === undefined ? availableParallelism() : parseCount(flags.workers, '--workers', { allowZero: true });
+      const device = flags.device === undefined ? undefined : parseDevice(flags.device);
+      const models = (flags.models === undefined ? [...DEFAULT_MODELS] : parseList(flags.models, '--models', 'models')).map((spec) =>
+        onnxSuiteModel(spec, {}, device === undefined ? {} : { device }),
+      );
       const store = await ResultsStore.open(flags.store);
       const progress = progressReporter(!flags.json);
+      const eta = new SuiteEta();
       const log = (e: SuiteProgress) => {
-        const line = `[${e.done}/${e.total}] ${e.model} × ${e.benchmark}: ${e.stage}${e.message ? ` (${e.message})` : ''}`;
+        const line = suiteProgressLine(e, eta.update(e));
         if (process.stderr.isTTY) progress(line);
         else if (!flags.json && e.stage !== 'selecting' && e.stage !== 'scoring') process.stderr.write(`${line}\n`);
       };
@@ -78,14 +89,16 @@ export function registerRun(program: Command): void {
           benchmarks,
           store,
           ...(flags.force ? { force: true } : {}),
+          workers,
           signal: controller.signal,
           onProgress: log,
         });
         progress.done();
         const rows = (await store.rows()).filter((r) => benchmarks.includes(r.benchmark) && models.some((m) => m.id === r.model));
         process.stdout.write(flags.json ? `${JSON.stringify(rows)}\n` : resultsTable(rows));
+        for (const f of summary.failures) process.stderr.write(`vvs: FAILED ${f.model} × ${f.benchmark}: ${f.message}\n`);
         process.stderr.write(
-          `vvs: ${summary.scored} scored, ${summary.skipped} already in ${flags.store}, ${summary.failed} failed${summary.aborted ? ' (interrupted)' : ''}\n`,
+          `vvs: ${summary.scored} scored, ${summary.skipped} already in ${flags.store}, ${summary.failed} failed${summary.aborted ? ' (interrupted)' : ''} in ${formatDuration(eta.elapsedMs)}\n`,
         );
         if (summary.failed > 0 || summary.aborted) process.exitCode = 1;
       } finally {

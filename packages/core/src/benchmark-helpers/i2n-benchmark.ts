@@ -85,7 +85,7 @@ export class I2nBenchmark extends SpecBenchmark<I2nBenchmarkData> implements Ben
 
     const readoutStart = performance.now();
     this.report(options, 'activations');
-    const probabilities = await model.probabilities(data.fitting, data.test, { signal: options.signal });
+    const probabilities = await model.probabilities(data.fitting, data.test, { signal: options.signal, ...(options.compute ? { compute: options.compute } : {}) });
     const activationsMs = elapsedMs(readoutStart);
     options.signal?.throwIfAborted();
 

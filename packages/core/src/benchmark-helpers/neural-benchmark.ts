@@ -6,7 +6,8 @@ import type { Region } from '../contracts/region.ts';
 import type { Score } from '../contracts/score.ts';
 import type { StimulusSet } from '../contracts/stimulus-set.ts';
 import type { TimeBinSelection } from '../assembly-ops.ts';
-import { neuralCeiling, scoreFeatures } from '../scoring/score-features.ts';
+import { ceilingTask, scoreFeatures } from '../scoring/score-features.ts';
+import { IN_THREAD_COMPUTE } from '../scoring/compute.ts';
 import { SpecBenchmark, type BenchmarkSpecBase } from './benchmark-base.ts';
 import { atVisualDegrees } from '../stimulus-set-views.ts';
 import { Lazy, ceilingScore, elapsedMs, type DataFetcher } from './run-support.ts';
@@ -117,6 +118,7 @@ export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implemen
       normalization: this.#spec.normalization ?? DEFAULT_NORMALIZATION,
       ...(this.#spec.timeBin ? { timeBin: this.#spec.timeBin } : {}),
       ceiling,
+      ...(options.compute ? { compute: options.compute } : {}),
       onProgress: (stage, done, total) =>
         stage === 'regression' && this.report(options, 'metric', done, total),
     });
@@ -151,7 +153,7 @@ export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implemen
     this.#ceiling ??= new Lazy(async () => {
       const { recording } = await this.data(options);
       this.report(options, 'ceiling');
-      return neuralCeiling(recording, this.#spec.timeBin);
+      return (options.compute ?? IN_THREAD_COMPUTE).run('ceiling', ceilingTask(recording, this.#spec.timeBin));
     });
     return this.#ceiling.get();
   }

@@ -2,10 +2,11 @@
  * A model committed to brain regions — Brain-Score's `ModelCommitment`: each region is read out
  * from one layer, and behaviour from a readout layer through a fitted linear classifier.
  */
-import { BRAINSCORE_READOUT_C, BRAINSCORE_READOUT_TOL, LogisticRegression, StandardScaler } from '@vvs/metrics';
+import { BRAINSCORE_READOUT_C, BRAINSCORE_READOUT_TOL } from '@vvs/metrics';
 import { matrix } from '@vvs/linalg';
 import type { Assembly } from '../contracts/assembly.ts';
-import type { BrainModel, RecordingOptions } from '../contracts/brain-model.ts';
+import type { BrainModel, ProbabilitiesOptions, RecordingOptions } from '../contracts/brain-model.ts';
+import { IN_THREAD_COMPUTE } from '../scoring/compute.ts';
 import type { ActivationOptions, ModelAdapter } from '../contracts/model-adapter.ts';
 import type { Region } from '../contracts/region.ts';
 import type { StimulusSet } from '../contracts/stimulus-set.ts';
@@ -90,28 +91,30 @@ export class CommittedBrainModel implements BrainModel {
     return { dims: ['presentation', 'neuroid'], shape: [stimuli.rows.length, cols], data, coords, attrs: { model: this.id, region } };
   }
 
-  async probabilities(fitting: StimulusSet, test: StimulusSet, opts: ActivationOptions = {}): Promise<Assembly> {
+  async probabilities(fitting: StimulusSet, test: StimulusSet, opts: ProbabilitiesOptions = {}): Promise<Assembly> {
     const labels = fitting.rows.map((r) => r[LABEL_COLUMN]);
     const missing = labels.findIndex((l) => l === undefined || l === null);
     if (missing >= 0) {
       throw new InputError(`${fitting.identifier}: fitting stimulus '${fitting.rows[missing].stimulus_id}' has no '${LABEL_COLUMN}'`, { field: LABEL_COLUMN });
     }
     const layer = this.behavioralReadoutLayer;
-    const fit = await collectLayer(this.adapter, fitting, layer, opts);
-    const scaler = new StandardScaler().fit(matrix(fitting.rows.length, fit.cols, fit.data));
-    const classifier = await new LogisticRegression({ C: BRAINSCORE_READOUT_C, tol: BRAINSCORE_READOUT_TOL }).fit(
-      scaler.transform(matrix(fitting.rows.length, fit.cols, fit.data)),
-      labels as (string | number)[],
-    );
-    const testFeatures = await collectLayer(this.adapter, test, layer, opts);
-    const proba = await classifier.predictProba(scaler.transform(matrix(test.rows.length, testFeatures.cols, testFeatures.data)));
+    const { compute = IN_THREAD_COMPUTE, ...activationOptions } = opts;
+    const fit = await collectLayer(this.adapter, fitting, layer, activationOptions);
+    const testFeatures = await collectLayer(this.adapter, test, layer, activationOptions);
+    const { probabilities: proba, classes } = await compute.run('readout', {
+      fitting: matrix(fitting.rows.length, fit.cols, fit.data),
+      labels: labels as (string | number)[],
+      test: matrix(test.rows.length, testFeatures.cols, testFeatures.data),
+      C: BRAINSCORE_READOUT_C,
+      tol: BRAINSCORE_READOUT_TOL,
+    });
     return {
       dims: ['presentation', 'choice'],
-      shape: [test.rows.length, classifier.classes.length],
+      shape: [test.rows.length, classes.length],
       data: proba.data,
       coords: {
         stimulus_id: { dim: 'presentation', values: test.rows.map((r) => r.stimulus_id) },
-        choice: { dim: 'choice', values: classifier.classes.map(String) },
+        choice: { dim: 'choice', values: classes.map(String) },
       },
       attrs: { model: this.id, layer },
     };

@@ -1,3 +1,4 @@
+import type { ComputePool } from '../scoring/compute.ts';
 import type { BrainModel } from './brain-model.ts';
 import type { BenchmarkTarget } from './region.ts';
 import type { Score } from './score.ts';
@@ -19,6 +20,11 @@ export interface BenchmarkRunOptions {
   readonly signal?: AbortSignal;
   /** Receives the stage the benchmark is in (`'data'`, `'ceiling'`, `'activations'`, `'metric'`). */
   readonly onProgress?: (event: BenchmarkProgress) => void;
+  /**
+   * Where the heavy computations (regressions, ceilings, readouts) run: a worker pool in a suite run,
+   * this thread by default. Results do not depend on it.
+   */
+  readonly compute?: ComputePool;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Assembly } from './assembly.ts';
 import type { ActivationOptions } from './model-adapter.ts';
 import type { Region } from './region.ts';
+import type { ComputePool } from '../scoring/compute.ts';
 import type { StimulusSet } from './stimulus-set.ts';
 
 /**
@@ -15,6 +16,17 @@ export interface RecordingOptions extends ActivationOptions {
    * model gives the same response to every trial, so the default is 1.
    */
   numberOfTrials?: number;
+}
+
+/**
+ * Options of {@link BrainModel.probabilities}: extraction options plus where the readout is fitted.
+ *
+ * @example
+ * const opts: ProbabilitiesOptions = { batchSize: 64, compute: IN_THREAD_COMPUTE };
+ */
+export interface ProbabilitiesOptions extends ActivationOptions {
+  /** Where the readout's logistic regression runs (default: this thread). */
+  compute?: ComputePool;
 }
 
 /**
@@ -51,7 +63,7 @@ export interface BrainModel {
    * for `test`: an assembly `presentation × choice` with coordinates `stimulus_id` and `choice` (the
    * labels, sorted). Brain-Score fits StandardScaler then logistic regression (C = 1e-3).
    */
-  probabilities(fitting: StimulusSet, test: StimulusSet, opts?: ActivationOptions): Promise<Assembly>;
+  probabilities(fitting: StimulusSet, test: StimulusSet, opts?: ProbabilitiesOptions): Promise<Assembly>;
   /**
    * The network's own class scores for `stimuli`: its classifier's output (for an ImageNet-1k model,
    * 1000 logits), as an assembly `presentation × class` with coordinates `stimulus_id`

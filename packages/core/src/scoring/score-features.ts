@@ -11,6 +11,7 @@ import {
   BRAINSCORE_PLS_COMPONENTS,
   type CeilingResult,
   type Normalization,
+  type RepeatedResponses,
   type RegressionKind,
 } from '@vvs/metrics';
 import type { Assembly } from '../contracts/assembly.ts';
@@ -19,6 +20,7 @@ import type { Score } from '../contracts/score.ts';
 import {
   alignFeatures,
   asMatrix,
+  sharedFeatureRows,
   assemblySource,
   checkFiniteFeatures,
   averageRepetitions,
@@ -30,6 +32,8 @@ import {
   type TimeBinSelection,
 } from '../assembly-ops.ts';
 import { InputError } from '../errors.ts';
+import { shareRows } from '@vvs/linalg';
+import { IN_THREAD_COMPUTE, type ComputePool } from './compute.ts';
 
 /** The coordinate Brain-Score stratifies MajajHong2015 splits by; FreemanZiemba2013 uses `texture_type`. */
 export const DEFAULT_STRATIFY_BY = 'object_name';
@@ -52,8 +56,13 @@ export interface ScoreFeaturesOptions {
    * split-half computation. It must come from `internalConsistency` on this same recording.
    */
   ceiling?: CeilingResult;
-  /** Receives progress of the cross-validation (split done, of total). */
+  /** Receives progress of the cross-validation (split done, of total); not reported from a worker pool. */
   onProgress?: (stage: 'ceiling' | 'regression', done: number, total: number) => void;
+  /**
+   * Runs the regression and the ceiling on this pool (e.g. `@vvs/suite`'s worker threads): in-memory
+   * features are then aligned once into shared memory. Lazy features are always read in this thread.
+   */
+  compute?: ComputePool;
 }
 
 /** Per-split details of a features score. */
@@ -122,7 +131,9 @@ export async function scoreFeatures(
   }
   const labels = stratifyBy === null ? null : perStimulus(neural, stratifyBy, average);
   if (!isLazyFeatures(features)) checkFiniteFeatures(features); // lazy features are checked as they are read
-  const x = alignFeatures(features, average.stimulusIds);
+  const pooled = options.compute !== undefined && !isLazyFeatures(features);
+  const shared = pooled ? sharedFeatureRows(features, average.stimulusIds) : undefined;
+  const x = shared?.features ?? alignFeatures(features, average.stimulusIds);
   warnConstantNeuroids(average.data.data, average.data.cols, neural, warn);
 
   const minTrain = Math.floor(average.stimulusIds.length * 0.9);
@@ -133,13 +144,15 @@ export async function scoreFeatures(
     );
   }
 
-  const predictivity = await crossValidatedPredictivity(x, average.data, labels, {
-    regression,
-    exact,
-    nComponents,
-    onProgress: (done, total) => onProgress?.('regression', done, total),
-  });
-  const ceiling = options.ceiling ?? recordingCeiling(neural, average);
+  const predictivity = pooled
+    ? await options.compute!.run('predictivity', { ...shared!, targets: average.data, labels, options: { regression, exact, nComponents } })
+    : await crossValidatedPredictivity(x, average.data, labels, {
+        regression,
+        exact,
+        nComponents,
+        onProgress: (done, total) => onProgress?.('regression', done, total),
+      });
+  const ceiling = options.ceiling ?? (await (options.compute ?? IN_THREAD_COMPUTE).run('ceiling', repeatedResponses(neural, average)));
   onProgress?.('ceiling', 1, 1);
 
   const ceiled = ceilScore(predictivity.raw, ceiling.ceiling, normalization);
@@ -174,11 +187,24 @@ export async function scoreFeatures(
  * const { ceiling, error } = neuralCeiling(await readNetcdfAssembly('MajajHong2015.public.nc'));
  */
 export function neuralCeiling(recording: Assembly, timeBin?: TimeBinSelection): CeilingResult {
-  const neural = collapseTimeBins(recording, timeBin);
-  return recordingCeiling(neural, averageRepetitions(neural));
+  return internalConsistency(ceilingTask(recording, timeBin));
 }
 
-function recordingCeiling(neural: Assembly, average: StimulusAverage): CeilingResult {
+/**
+ * A recording (presentation × neuroid [× time_bin], one row per repetition) as the input of the
+ * split-half ceiling ({@link neuralCeiling}, or the `ceiling` task of a {@link ComputePool}), its
+ * responses in shared memory.
+ *
+ * @throws InputError when the recording has no `repetition` coordinate.
+ * @example
+ * const ceiling = await pool.run('ceiling', ceilingTask(recording));
+ */
+export function ceilingTask(recording: Assembly, timeBin?: TimeBinSelection): RepeatedResponses {
+  const neural = collapseTimeBins(recording, timeBin);
+  return repeatedResponses(neural, averageRepetitions(neural));
+}
+
+function repeatedResponses(neural: Assembly, average: StimulusAverage): RepeatedResponses {
   const repetition = neural.coords.repetition;
   if (!repetition) {
     throw new InputError(`${assemblySource(neural)}: no 'repetition' coordinate, needed for the split-half ceiling`, {
@@ -186,12 +212,12 @@ function recordingCeiling(neural: Assembly, average: StimulusAverage): CeilingRe
       field: 'repetition',
     });
   }
-  return internalConsistency({
-    responses: asMatrix(neural, 'presentation'),
+  return {
+    responses: shareRows(asMatrix(neural, 'presentation')),
     stimulus: average.stimulusIndex,
     repetition: repetition.values,
     nStimuli: average.stimulusIds.length,
-  });
+  };
 }
 
 function warnConstantNeuroids(data: Float64Array, cols: number, neural: Assembly, warn: (m: string) => void): void {

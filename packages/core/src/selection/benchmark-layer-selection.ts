@@ -4,7 +4,7 @@ import { REGIONS, type Region } from '../contracts/region.ts';
 import type { Score } from '../contracts/score.ts';
 import { CommittedBrainModel, DEFAULT_MODEL_VISUAL_DEGREES } from '../brain-model/committed-brain-model.ts';
 import type { PluginRegistry } from '../registry/plugin-registry.ts';
-import { selectLayer, type LayerScore, type LayerSelection } from './layer-selection.ts';
+import { selectLayer, type LayerScore, type LayerSelection, type SelectLayerOptions } from './layer-selection.ts';
 
 /**
  * The benchmark a model's `region` layer is selected on before it is scored on `benchmark`: the
@@ -53,6 +53,8 @@ export interface BenchmarkLayerSelectionOptions {
   readonly run?: BenchmarkRunOptions;
   /** Called after each layer is scored. */
   readonly onLayer?: (result: LayerScore, index: number, total: number) => void;
+  /** Score the candidates concurrently (see {@link SelectLayerOptions.concurrent}). */
+  readonly concurrent?: boolean;
 }
 
 /** The selected layer, every candidate's score, and the full benchmark score of each. */
@@ -74,7 +76,7 @@ export interface BenchmarkLayerSelection extends LayerSelection {
  * });
  */
 export async function selectLayerOnBenchmark(options: BenchmarkLayerSelectionOptions): Promise<BenchmarkLayerSelection> {
-  const { id, adapter, benchmark, layers, visualDegrees, run = {}, onLayer } = options;
+  const { id, adapter, benchmark, layers, visualDegrees, run = {}, onLayer, concurrent = false } = options;
   const benchmarkScores = new Map<string, Score>();
   const selection = await selectLayer({
     layers,
@@ -84,6 +86,7 @@ export async function selectLayerOnBenchmark(options: BenchmarkLayerSelectionOpt
       return score.raw;
     },
     ...(onLayer ? { onLayer } : {}),
+    concurrent,
   });
   return { ...selection, benchmarkScores };
 }

@@ -27,6 +27,11 @@ export interface SelectLayerOptions {
   readonly score: (layer: string) => Promise<number>;
   /** Called after each layer is scored, with its 0-based position among `layers` and their count. */
   readonly onLayer?: (result: LayerScore, index: number, total: number) => void;
+  /**
+   * Score every layer at once (for a worker pool) rather than one after another; the choice is the
+   * same, and `onLayer` then reports the layers in order once all are scored.
+   */
+  readonly concurrent?: boolean;
 }
 
 /**
@@ -48,14 +53,15 @@ export interface SelectLayerOptions {
  * });
  */
 export async function selectLayer(options: SelectLayerOptions): Promise<LayerSelection> {
-  const { layers, score, onLayer } = options;
+  const { layers, score, onLayer, concurrent = false } = options;
   if (layers.length === 0) throw new RangeError('layers: expected at least one candidate layer');
   const repeated = layers.find((layer, i) => layers.indexOf(layer) !== i);
   if (repeated !== undefined) throw new RangeError(`layers: '${repeated}' is listed twice`);
   const scores: LayerScore[] = [];
   let best: LayerScore | undefined;
+  const all = concurrent ? await Promise.all(layers.map(score)) : undefined;
   for (const [index, layer] of layers.entries()) {
-    const result: LayerScore = { layer, score: await score(layer) };
+    const result: LayerScore = { layer, score: all ? all[index]! : await score(layer) };
     scores.push(result);
     // Strict `>` keeps the earliest of equal scores; comparisons with NaN are false, so NaN never wins.
     if (!Number.isNaN(result.score) && (best === undefined || result.score > best.score)) best = result;

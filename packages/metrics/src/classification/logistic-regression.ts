@@ -123,27 +123,38 @@ export class LogisticRegression {
     // sklearn scales its stopping rule by the loss's magnitude too; C·n sets that scale here.
     const scale = Math.max(1, this.C * X.rows);
     let iter = 0;
+    const direction = new Float64Array(theta.length);
+    const alpha = new Float64Array(this.memory);
+    // Buffers of a correction pair that left the history (or was rejected), reused for the next one.
+    let spare: { s: Float64Array; y: Float64Array } | undefined;
     for (; iter < this.maxIter; iter++) {
       if (maxAbs(gradient) <= this.tol * scale) break;
-      const direction = twoLoop(gradient, history);
+      twoLoop(gradient, history, direction, alpha);
       let step = iter === 0 ? 1 / Math.max(1, norm(gradient)) : 1;
       const slope = dot(gradient, direction);
       let next: { loss: number; gradient: Float64Array };
-      let candidate: Float64Array;
+      const candidate = spare?.s ?? new Float64Array(theta.length);
       for (;;) {
-        candidate = theta.map((t, i) => t + step * direction[i]);
+        for (let i = 0; i < theta.length; i++) candidate[i] = theta[i] + step * direction[i];
         next = await evaluate(candidate);
         if (next.loss <= loss + 1e-4 * step * slope || step < 1e-20) break;
         step /= 2;
       }
-      const s = candidate.map((c, i) => c - theta[i]);
-      const yv = next.gradient.map((g, i) => g - gradient[i]);
+      // s = candidate − θ and y = ∇next − ∇ (computed before θ takes the candidate's values).
+      const s = candidate;
+      const yv = spare?.y ?? new Float64Array(theta.length);
+      spare = undefined;
+      for (let i = 0; i < theta.length; i++) {
+        const t = theta[i];
+        theta[i] = candidate[i];
+        s[i] = candidate[i] - t;
+        yv[i] = next.gradient[i] - gradient[i];
+      }
       const sy = dot(s, yv);
       if (sy > 1e-12 * norm(s) * norm(yv)) {
         history.push({ s, y: yv, rho: 1 / sy });
-        if (history.length > this.memory) history.shift();
-      }
-      theta.set(candidate);
+        if (history.length > this.memory) spare = history.shift();
+      } else spare = { s, y: yv };
       loss = next.loss;
       gradient = next.gradient;
     }
@@ -202,29 +213,64 @@ function softmaxRows(scores: Matrix, intercept: Float64Array): void {
 }
 
 /** L-BFGS two-loop recursion: the descent direction −H·g from the stored corrections. */
-function twoLoop(gradient: Float64Array, history: { s: Float64Array; y: Float64Array; rho: number }[]): Float64Array {
-  const q = Float64Array.from(gradient);
-  const alpha = new Float64Array(history.length);
-  for (let i = history.length - 1; i >= 0; i--) {
-    const { s, y, rho } = history[i];
-    alpha[i] = rho * dot(s, q);
-    for (let t = 0; t < q.length; t++) q[t] -= alpha[i] * y[t];
+/**
+ * The L-BFGS two-loop recursion (Nocedal & Wright, Alg. 7.4): writes −H·g into `out`. Each update of
+ * q is fused with the dot product the next step needs, in the same element order, so the result is
+ * the textbook loop's to the last bit in half the passes over memory.
+ */
+function twoLoop(gradient: Float64Array, history: readonly { s: Float64Array; y: Float64Array; rho: number }[], out: Float64Array, alpha: Float64Array): void {
+  const q = out;
+  const n = q.length;
+  const m = history.length;
+  q.set(gradient);
+  if (m === 0) {
+    for (let t = 0; t < n; t++) q[t] = -q[t];
+    return;
   }
-  if (history.length) {
-    const { s, y } = history[history.length - 1];
-    const gamma = dot(s, y) / dot(y, y);
-    for (let t = 0; t < q.length; t++) q[t] *= gamma;
+  // First loop, newest to oldest: α_i = ρ_i·(s_i·q), then q −= α_i·y_i, fused with s_{i−1}·q.
+  let sq = dot(history[m - 1]!.s, q);
+  for (let i = m - 1; i >= 0; i--) {
+    const { y, rho } = history[i]!;
+    const a = rho * sq;
+    alpha[i] = a;
+    const sPrev = i > 0 ? history[i - 1]!.s : undefined;
+    if (sPrev) {
+      let acc = 0;
+      for (let t = 0; t < n; t++) {
+        q[t] -= a * y[t];
+        acc += sPrev[t] * q[t];
+      }
+      sq = acc;
+    } else {
+      for (let t = 0; t < n; t++) q[t] -= a * y[t];
+    }
   }
-  for (let i = 0; i < history.length; i++) {
-    const { s, y, rho } = history[i];
-    const beta = rho * dot(y, q);
-    for (let t = 0; t < q.length; t++) q[t] += s[t] * (alpha[i] - beta);
+  // q ·= γ, the newest pair's s·y / y·y, fused with the second loop's first y_0·q.
+  const newest = history[m - 1]!;
+  const gamma = dot(newest.s, newest.y) / dot(newest.y, newest.y);
+  const y0 = history[0]!.y;
+  let yq = 0;
+  for (let t = 0; t < n; t++) {
+    q[t] *= gamma;
+    yq += y0[t] * q[t];
   }
-  for (let t = 0; t < q.length; t++) q[t] = -q[t];
-  return q;
+  // Second loop, oldest to newest: β_i = ρ_i·(y_i·q), q += s_i·(α_i − β_i), fused with y_{i+1}·q.
+  for (let i = 0; i < m; i++) {
+    const { s, rho } = history[i]!;
+    const c = alpha[i]! - rho * yq;
+    const yNext = i + 1 < m ? history[i + 1]!.y : undefined;
+    if (yNext) {
+      let acc = 0;
+      for (let t = 0; t < n; t++) {
+        q[t] += s[t] * c;
+        acc += yNext[t] * q[t];
+      }
+      yq = acc;
+    } else {
+      for (let t = 0; t < n; t++) q[t] = -(q[t] + s[t] * c);
+    }
+  }
 }
-
-
 
 function maxAbs(a: Float64Array): number {
   let m = 0;
