@@ -44,18 +44,28 @@ export interface SuiteTiming {
  */
 export class SuiteEta {
   #skipped = 0;
+  #done = 0;
+  #total = 0;
   #elapsedMs = 0;
 
   get elapsedMs(): number {
     return this.#elapsedMs;
   }
 
+  /** Takes in an event and returns the timing as of that event. */
   update(event: { readonly done: number; readonly total: number; readonly stage: string; readonly elapsedMs: number }): SuiteTiming {
     if (event.stage === 'skipped') this.#skipped++;
-    this.#elapsedMs = event.elapsedMs;
-    const finished = event.done - this.#skipped;
-    if (finished <= 0) return { elapsedMs: event.elapsedMs };
-    return { elapsedMs: event.elapsedMs, remainingMs: (event.elapsedMs / finished) * (event.total - event.done) };
+    this.#done = event.done;
+    this.#total = event.total;
+    return this.at(event.elapsedMs);
+  }
+
+  /** The timing at `elapsedMs` into the run (for a display that ticks between events). */
+  at(elapsedMs: number): SuiteTiming {
+    this.#elapsedMs = elapsedMs;
+    const finished = this.#done - this.#skipped;
+    if (finished <= 0) return { elapsedMs };
+    return { elapsedMs, remainingMs: Math.max(0, (elapsedMs / finished) * (this.#total - this.#done)) };
   }
 }
 

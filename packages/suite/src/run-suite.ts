@@ -138,7 +138,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteSummary> 
   const report = (model: string, benchmark: string, stage: SuiteProgress['stage'], message?: string) =>
     onProgress?.({ done, total, model, benchmark, stage, elapsedMs: performance.now() - started, ...(message !== undefined ? { message } : {}) });
 
-  const ownPool = options.compute === undefined && workers > 0 ? new WorkerComputePool({ workers }) : undefined;
+  const ownPool = options.compute === undefined && workers > 0 ? new WorkerComputePool({ workers, ...(signal ? { signal } : {}) }) : undefined;
   const compute = options.compute ?? ownPool;
   const modelContext: SuiteModelContext = compute instanceof WorkerComputePool ? { pool: compute } : {};
   const run: BenchmarkRunOptions = { fetchData: registry.fetchData, ...(signal ? { signal } : {}), ...(compute ? { compute } : {}) };

@@ -19,6 +19,8 @@ export interface WorkerComputePoolOptions {
    * suite's, which runs `@vvs/core`'s compute tasks. Another module can add task kinds of its own.
    */
   readonly filename?: string;
+  /** Aborts every task in flight or queued (their workers are stopped) and refuses new ones. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -37,10 +39,12 @@ export interface WorkerComputePoolOptions {
 export class WorkerComputePool implements ComputePool {
   readonly workers: number;
   readonly #piscina: Piscina;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor({ workers, filename = DEFAULT_WORKER }: WorkerComputePoolOptions) {
+  constructor({ workers, filename = DEFAULT_WORKER, signal }: WorkerComputePoolOptions) {
     if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers: expected a positive integer, got ${workers}`);
     this.workers = workers;
+    this.#signal = signal;
     // Workers start when the first task arrives and stay for the pool's life: starting one costs a second.
     this.#piscina = new Piscina({
       filename,
@@ -65,8 +69,9 @@ export class WorkerComputePool implements ComputePool {
   async #post(posted: PoolTask): Promise<unknown> {
     const { task } = posted;
     try {
-      return await this.#piscina.run(posted);
+      return await this.#piscina.run(posted, this.#signal ? { signal: this.#signal } : {});
     } catch (error) {
+      if (this.#signal?.aborted) throw this.#signal.reason;
       const message = error instanceof Error ? error.message : String(error);
       // Piscina reports a worker that exited mid-task as a plain error; name what happened.
       if (/worker.*(exit|terminat)/i.test(message)) throw new Error(`the compute worker running '${task}' stopped: ${message}`, { cause: error });

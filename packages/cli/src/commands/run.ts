@@ -3,7 +3,7 @@
  * finishes; a rerun completes only what is missing.
  */
 import type { Command } from 'commander';
-import { InputError } from '@vvs/core';
+import { InputError, VvsError } from '@vvs/core';
 import { ResultsStore } from '@vvs/results';
 import { onnxSuiteModel, runSuite, type SuiteProgress } from '@vvs/suite';
 import { availableParallelism } from 'node:os';
@@ -15,6 +15,9 @@ import { resultsTable } from './results.ts';
 
 /** The models a bare `vvs run` scores: the built-in ones, which need no download. */
 export const DEFAULT_MODELS = ['builtin:pixels', 'builtin:gabor', 'builtin:cnn'] as const;
+
+/** How often the live progress line is redrawn on a terminal. */
+const PROGRESS_TICK_MS = 1000;
 
 /** The results database a bare `vvs run` writes. */
 export const DEFAULT_STORE = 'vvs-results.duckdb';
@@ -74,11 +77,18 @@ export function registerRun(program: Command): void {
       const store = await ResultsStore.open(flags.store);
       const progress = progressReporter(!flags.json);
       const eta = new SuiteEta();
+      const started = performance.now();
+      let last: SuiteProgress | undefined;
       const log = (e: SuiteProgress) => {
+        last = e;
         const line = suiteProgressLine(e, eta.update(e));
         if (process.stderr.isTTY) progress(line);
         else if (!flags.json && e.stage !== 'selecting' && e.stage !== 'scoring') process.stderr.write(`${line}\n`);
       };
+      // On a terminal the line ticks between events, so that elapsed and remaining time stay live.
+      const ticker = process.stderr.isTTY && !flags.json
+        ? setInterval(() => last && progress(suiteProgressLine(last, eta.at(performance.now() - started))), PROGRESS_TICK_MS)
+        : undefined;
       const controller = new AbortController();
       const stop = () => controller.abort(new InputError('interrupted: finished pairs are saved; run the same command to resume'));
       process.once('SIGINT', stop);
@@ -100,8 +110,12 @@ export function registerRun(program: Command): void {
         process.stderr.write(
           `vvs: ${summary.scored} scored, ${summary.skipped} already in ${flags.store}, ${summary.failed} failed${summary.aborted ? ' (interrupted)' : ''} in ${formatDuration(eta.elapsedMs)}\n`,
         );
-        if (summary.failed > 0 || summary.aborted) process.exitCode = 1;
+        if (summary.failed > 0 || summary.aborted) {
+          const what = summary.aborted ? 'the run was interrupted' : `${summary.failed} pair${summary.failed === 1 ? '' : 's'} failed (listed above)`;
+          throw new VvsError(`${what}; run the same command to retry what is missing`, { code: summary.aborted ? 'E_INTERRUPTED' : 'E_PAIRS_FAILED' });
+        }
       } finally {
+        clearInterval(ticker);
         process.off('SIGINT', stop);
         progress.done();
         store.close();
