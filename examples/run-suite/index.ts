@@ -6,6 +6,7 @@
  *
  * Run it twice: the second run finds every pair in the database and scores nothing.
  */
+import { availableParallelism } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { PluginRegistry, createContainer } from '@vvs/core';
 import { plugin as synthetic } from '@vvs/benchmarks-synthetic';
@@ -24,9 +25,12 @@ try {
     models,
     benchmarks: ['synthetic.V4', 'synthetic.IT'],
     store,
-    onProgress: (e) => console.error(`[${e.done}/${e.total}] ${e.model} × ${e.benchmark}: ${e.stage}`),
+    // Forward passes and scoring on a pool of worker threads, one per core; scores do not depend on it.
+    workers: availableParallelism(),
+    onProgress: (e) => console.error(`[${e.done}/${e.total}] ${e.model} × ${e.benchmark}: ${e.stage} (${(e.elapsedMs / 1000).toFixed(1)} s)`),
   });
   console.error(`${summary.scored} scored, ${summary.skipped} already there, ${summary.failed} failed`);
+  for (const f of summary.failures) console.error(`failed: ${f.model} × ${f.benchmark}: ${f.message}`);
 } finally {
   store.close();
 }

@@ -87,6 +87,8 @@ export { ChecksumError, DownloadError, downloadFile, sha1OfFile } from './data/d
 export type { DownloadProgress, DownloadOptions } from './data/download.ts';
 export { CACHE_DIR_ENV, OFFLINE_ENV, DataCache, DataNotCachedError, defaultCacheDir, offlineFromEnv } from './data/cache.ts';
 export type { DataCacheOptions, DataProgress, PullOptions, FileStatus, FileCheck, DataNotCachedDetails } from './data/cache.ts';
+export { writeFileAtomic } from './data/write-atomic.ts';
+export type { CeilingCache } from './contracts/benchmark.ts';
 export { formatBytes } from './data/bytes.ts';
 
 // Benchmark building blocks: neural predictivity and I2n benchmarks defined by a spec.

@@ -31,4 +31,3 @@ export { writeReport, REPORT_PNG_SCALE } from './write.ts';
 export type { ReportOptions, ReportJson } from './write.ts';
 export { csvField, csvTable } from './csv.ts';
 export type { CsvValue } from './csv.ts';
-export { writeFileAtomic } from './atomic-write.ts';

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '@vvs/core';
 import type { ScoreRow } from '@vvs/results';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '@vvs/core';
 import { regionTableCsv, regionTableMarkdown } from './format.ts';
 import { regionTable, type RegionTableRow } from './region-table.ts';
 import { renderSvg, svgToPng } from './render.ts';

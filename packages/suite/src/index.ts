@@ -13,4 +13,6 @@ export { toPortable, fromPortable } from './portable-stimuli.ts';
 export type { PortableStimulusSet } from './portable-stimuli.ts';
 export type { ActivationsTask, ActivationsResult, PoolTask } from './compute-worker.ts';
 export { WorkerComputePool } from './worker-pool.ts';
+export { DiskCeilingCache } from './ceiling-cache.ts';
+export type { DiskCeilingCacheOptions } from './ceiling-cache.ts';
 export type { WorkerComputePoolOptions } from './worker-pool.ts';

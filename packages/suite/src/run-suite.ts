@@ -1,6 +1,7 @@
 import {
   ActivationMemo,
   commitToLayer,
+  defaultCacheDir,
   defaultCandidateLayers,
   layerSelectionBenchmark,
   selectLayerOnBenchmark,
@@ -16,6 +17,8 @@ import {
 import { createHash } from 'node:crypto';
 import { scoreFields, type ResultsStore, type ScoreRow } from '@vvs/results';
 
+import { join } from 'node:path';
+import { DiskCeilingCache } from './ceiling-cache.ts';
 import { WorkerComputePool } from './worker-pool.ts';
 import suitePackage from '../package.json' with { type: 'json' };
 
@@ -75,6 +78,11 @@ export interface RunSuiteOptions {
   readonly workers?: number;
   /** A compute pool to use instead of starting one (e.g. shared by several runs); `workers` is then ignored. */
   readonly compute?: ComputePool;
+  /**
+   * The cache folder, where neural ceilings are kept between runs (in `ceilings/`, keyed by
+   * benchmark, version and data checksum); default {@link defaultCacheDir}; `null` keeps nothing.
+   */
+  readonly cacheDir?: string | null;
   /** Bytes of activations kept per open model (default: {@link DEFAULT_ACTIVATION_MEMO_BYTES}). */
   readonly activationMemoBytes?: number;
   /** Stops starting pairs; pairs in flight are abandoned, finished ones are already in the store. */
@@ -99,6 +107,9 @@ export interface SuiteSummary {
  * many models a run scores.
  */
 const EXTRA_MODELS_IN_FLIGHT = 1;
+
+/** The folder of the cache folder that keeps neural ceilings between runs. */
+const CEILING_CACHE_FOLDER = 'ceilings';
 
 /**
  * Benchmarks in the order their pairs start: behaviour first, since a behavioural readout (a logistic
@@ -141,7 +152,16 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteSummary> 
   const ownPool = options.compute === undefined && workers > 0 ? new WorkerComputePool({ workers, ...(signal ? { signal } : {}) }) : undefined;
   const compute = options.compute ?? ownPool;
   const modelContext: SuiteModelContext = compute instanceof WorkerComputePool ? { pool: compute } : {};
-  const run: BenchmarkRunOptions = { fetchData: registry.fetchData, ...(signal ? { signal } : {}), ...(compute ? { compute } : {}) };
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const ceilingCache = cacheDir === null
+    ? undefined
+    : new DiskCeilingCache({ dir: join(cacheDir, CEILING_CACHE_FOLDER), dataChecksum: (benchmark) => dataHash(registry, benchmark), codeVersion: suitePackage.version });
+  const run: BenchmarkRunOptions = {
+    fetchData: registry.fetchData,
+    ...(signal ? { signal } : {}),
+    ...(compute ? { compute } : {}),
+    ...(ceilingCache ? { ceilingCache } : {}),
+  };
 
   // What is left to do, per model: pairs the store already has are reported as skipped at once.
   const pendingByModel = new Map<SuiteModel, Benchmark[]>();

@@ -50,30 +50,23 @@ describe('runSuite on a worker pool', () => {
 
   it('a worker that dies mid-task and a plugin that throws fail only their own pairs; the others are stored', async () => {
     const r = registry();
-    const picky: Benchmark = {
-      id: 'Picky2026.V2-pls',
+    // Plugins that score as synthetic.V2 does, except on one model.
+    const delegating = (id: string, except: string, instead: (options?: BenchmarkRunOptions) => Promise<Score>): Benchmark => ({
+      id,
       target: 'V2',
       version: 1,
       metric: 'pls',
       ceiling: (options?: BenchmarkRunOptions) => r.benchmark('synthetic.V2').ceiling(options),
-      score: async (model: BrainModel, options?: BenchmarkRunOptions): Promise<Score> => {
-        if (model.id === 'builtin:pixels') throw new Error('Picky2026 does not score raw pixels');
-        return r.benchmark('synthetic.V2').score(model, options);
-      },
-    };
-    const crashing: Benchmark = {
-      id: 'Crash2026.V2-pls',
-      target: 'V2',
-      version: 1,
-      metric: 'pls',
-      ceiling: (options?: BenchmarkRunOptions) => r.benchmark('synthetic.V2').ceiling(options),
-      score: async (model: BrainModel, options?: BenchmarkRunOptions): Promise<Score> => {
-        if (model.id !== 'builtin:cnn') return r.benchmark('synthetic.V2').score(model, options);
-        // A task the test worker (fixtures/exiting-worker.mjs) dies on, as a worker hit by a native crash would.
-        await options!.compute!.run('ceiling', { responses: { rows: 0, cols: 0, data: new Float64Array() }, stimulus: [], repetition: [], nStimuli: 0, exitWorker: true } as never);
-        throw new Error('unreachable: the worker should have died');
-      },
-    };
+      score: (model: BrainModel, options?: BenchmarkRunOptions) => (model.id === except ? instead(options) : r.benchmark('synthetic.V2').score(model, options)),
+    });
+    const picky = delegating('Picky2026.V2-pls', 'builtin:pixels', async () => {
+      throw new Error('Picky2026 does not score raw pixels');
+    });
+    const crashing = delegating('Crash2026.V2-pls', 'builtin:cnn', async (options) => {
+      // A task the test worker (fixtures/exiting-worker.mjs) dies on, as a worker hit by a native crash would.
+      await options!.compute!.run('ceiling', { responses: { rows: 0, cols: 0, data: new Float64Array() }, stimulus: [], repetition: [], nStimuli: 0, exitWorker: true } as never);
+      throw new Error('unreachable: the worker should have died');
+    });
     r.registerBenchmark(picky).registerBenchmark(crashing);
     const pool = new WorkerComputePool({ workers: 2, filename: new URL('./fixtures/exiting-worker.mjs', import.meta.url).href });
     const store = await ResultsStore.open(join(scratch, 'failures.duckdb'));

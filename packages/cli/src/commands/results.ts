@@ -3,8 +3,8 @@
  * file) or Parquet (written to a file).
  */
 import type { Command } from 'commander';
-import { InputError } from '@vvs/core';
-import { csvTable, writeFileAtomic } from '@vvs/report';
+import { InputError, writeFileAtomic } from '@vvs/core';
+import { csvTable } from '@vvs/report';
 import { ResultsStore, type ScoreRow } from '@vvs/results';
 import { DEFAULT_STORE } from './run.ts';
 

@@ -100,6 +100,7 @@ export function registerRun(program: Command): void {
           store,
           ...(flags.force ? { force: true } : {}),
           workers,
+          ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}),
           signal: controller.signal,
           onProgress: log,
         });

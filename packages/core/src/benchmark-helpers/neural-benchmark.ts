@@ -151,9 +151,12 @@ export class NeuralBenchmark extends SpecBenchmark<NeuralBenchmarkData> implemen
 
   #ceilingResult(options: BenchmarkRunOptions): Promise<CeilingResult> {
     this.#ceiling ??= new Lazy(async () => {
-      const { recording } = await this.data(options);
-      this.report(options, 'ceiling');
-      return (options.compute ?? IN_THREAD_COMPUTE).run('ceiling', ceilingTask(recording, this.#spec.timeBin));
+      const compute = async () => {
+        const { recording } = await this.data(options);
+        this.report(options, 'ceiling');
+        return (options.compute ?? IN_THREAD_COMPUTE).run('ceiling', ceilingTask(recording, this.#spec.timeBin));
+      };
+      return options.ceilingCache ? options.ceilingCache.get(this, compute) : compute();
     });
     return this.#ceiling.get();
   }

@@ -99,8 +99,11 @@ export class CommittedBrainModel implements BrainModel {
     }
     const layer = this.behavioralReadoutLayer;
     const { compute = IN_THREAD_COMPUTE, ...activationOptions } = opts;
-    const fit = await collectLayer(this.adapter, fitting, layer, activationOptions);
-    const testFeatures = await collectLayer(this.adapter, test, layer, activationOptions);
+    // Both sets at once: on a worker pool their forward passes run side by side.
+    const [fit, testFeatures] = await Promise.all([
+      collectLayer(this.adapter, fitting, layer, activationOptions),
+      collectLayer(this.adapter, test, layer, activationOptions),
+    ]);
     const { probabilities: proba, classes } = await compute.run('readout', {
       fitting: matrix(fitting.rows.length, fit.cols, fit.data),
       labels: labels as (string | number)[],

@@ -1,3 +1,4 @@
+import type { CeilingResult } from '@vvs/metrics';
 import type { ComputePool } from '../scoring/compute.ts';
 import type { BrainModel } from './brain-model.ts';
 import type { BenchmarkTarget } from './region.ts';
@@ -25,6 +26,23 @@ export interface BenchmarkRunOptions {
    * this thread by default. Results do not depend on it.
    */
   readonly compute?: ComputePool;
+  /**
+   * Ceilings kept from earlier runs, under a key that includes the data's checksum; a benchmark
+   * whose ceiling is a split-half internal consistency looks there before computing it.
+   */
+  readonly ceilingCache?: CeilingCache;
+}
+
+/**
+ * Where a run keeps neural ceilings between runs (`@vvs/suite` keeps them on disk, keyed by
+ * benchmark, version and the checksum of the data).
+ *
+ * @example
+ * const cache: CeilingCache = { get: (_benchmark, compute) => compute() }; // keeps nothing
+ */
+export interface CeilingCache {
+  /** The ceiling of `benchmark`: as stored for the same data, or computed by `compute` (and stored). */
+  get(benchmark: Benchmark, compute: () => Promise<CeilingResult>): Promise<CeilingResult>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Files written whole or not at all, so that a reader (or a crash) never meets half a file.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { InputError } from '@vvs/core';
+import { InputError } from '../errors.ts';
 
 /**
  * Writes `data` to `path` through `path.partial`, renamed over `path` once complete: a rename within

@@ -1,0 +1,95 @@
+/**
+ * `pnpm bench:suite` (part of `pnpm bench`): the built-in suite (`vvs run`'s defaults: builtin:pixels,
+ * builtin:gabor and builtin:cnn × the five synthetic benchmarks, 15 pairs) with 1 and then 2 worker
+ * threads, each from an empty results store and an empty cache folder (so neither run reuses the
+ * other's ceilings), printing both wall times, the speed-up, each run's peak RSS (the whole process,
+ * workers included), and whether the two runs' scores are bit-identical.
+ *
+ * Before that it calibrates the machine: the throughput of two threads against one on a loop that
+ * stays in cache and on one that streams through memory (as the suite's large feature matrices and
+ * L-BFGS histories do). The suite's speed-up cannot exceed what the machine gives the mix.
+ *
+ * Flags: --workers 1,2 (the counts to run), --models a,b (instead of the built-in three).
+ */
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const workerCounts = (flag('--workers') ?? '1,2').split(',').map(Number);
+const models = flag('--models');
+
+interface Row {
+  model: string;
+  benchmark: string;
+  layer: string;
+  score: number;
+  raw: number;
+  ceiling: number;
+}
+
+function runSuite(workers: number, dir: string): { seconds: number; peakRssBytes: number; rows: Row[] } {
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bench/measure-cli.mjs'), 'run', '--workers', String(workers), '--store', join(dir, 'results.duckdb'), '--json', ...(models ? ['--models', models] : [])],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, VVS_CACHE_DIR: join(dir, 'cache') } },
+  );
+  if (run.status !== 0) throw new Error(`vvs run --workers ${workers} failed (${run.status}):\n${run.stderr}`);
+  const measure = JSON.parse(run.stderr.trim().split('\n').filter((l) => l.startsWith('{"measure"')).pop()!).measure;
+  return { seconds: measure.seconds, peakRssBytes: measure.peakRssBytes, rows: JSON.parse(run.stdout) as Row[] };
+}
+
+/** Length of the calibration vectors: 32 KiB stays in a core's cache, 64 MiB (two of them) does not. */
+const CALIBRATION = { cache: { length: 4_096, passes: 60_000 }, memory: { length: 4_194_304, passes: 60 } } as const;
+
+/** Seconds for `threads` threads each running the same dot-product loop at once. */
+async function loopSeconds(threads: number, { length, passes }: { length: number; passes: number }): Promise<number> {
+  const code = `
+    const { parentPort, workerData: { length, passes } } = require('node:worker_threads');
+    const a = new Float64Array(length).fill(1.0001), b = new Float64Array(length).fill(0.9999);
+    let s = 0;
+    for (let p = 0; p < passes; p++) for (let i = 0; i < length; i++) s += a[i] * b[i];
+    parentPort.postMessage(s);`;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: threads }, () => new Promise((done, fail) => {
+      const worker = new Worker(code, { eval: true, workerData: { length, passes } });
+      worker.once('message', () => void worker.terminate().then(done)).once('error', fail);
+    })),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+const throughput = async (kind: keyof typeof CALIBRATION) => (2 * (await loopSeconds(1, CALIBRATION[kind]))) / (await loopSeconds(2, CALIBRATION[kind]));
+console.log('\n== This machine: throughput of 2 threads against 1 ==');
+console.log(`a loop in cache ${(await throughput('cache')).toFixed(2)}×   a loop streaming through memory ${(await throughput('memory')).toFixed(2)}×`);
+
+// Build the CLI bundle before timing anything.
+spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/vvs.js'), '--help'], { cwd: ROOT, stdio: 'ignore' });
+
+console.log(`\n== The built-in suite (${models ?? 'builtin:pixels,builtin:gabor,builtin:cnn'} × synthetic V1, V2, V4, IT, behaviour) by worker count ==`);
+const results = workerCounts.map((workers) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vvs-bench-suite-'));
+  try {
+    const result = runSuite(workers, dir);
+    console.log(`workers ${workers}   ${result.seconds.toFixed(1)} s   ${result.rows.length} pairs   peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    return { workers, ...result };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+const [first, ...rest] = results;
+for (const other of rest) {
+  const key = (r: Row) => `${r.model} ${r.benchmark}`;
+  const same = first!.rows.every((r) => {
+    const o = other.rows.find((x) => key(x) === key(r));
+    return o !== undefined && Object.is(o.score, r.score) && Object.is(o.raw, r.raw) && Object.is(o.ceiling, r.ceiling) && o.layer === r.layer;
+  });
+  console.log(
+    `speed-up ${first!.workers} → ${other.workers} workers: ${(first!.seconds / other.seconds).toFixed(2)}×   scores ${same ? 'bit-identical' : 'DIFFER'} (${first!.rows.length} pairs)`,
+  );
+}
