@@ -1,9 +1,8 @@
 import { I2nBenchmark, NeuralBenchmark, REGIONS, type Region, type VvsPlugin } from '@vvs/core';
 import { OBJECT_VISUAL_DEGREES, TEXTURE_VISUAL_DEGREES } from './stimuli.ts';
-import { SYNTHETIC_GENERATORS, SYNTHETIC_REPETITIONS, syntheticBehaviorData, syntheticNeuralData } from './suite.ts';
+import { SYNTHETIC_GENERATORS, SYNTHETIC_REPETITIONS, SYNTHETIC_VERSION, syntheticBehaviorData, syntheticNeuralData } from './suite.ts';
 
-/** Version of every synthetic benchmark; raised whenever the generators change the data. */
-export const SYNTHETIC_VERSION = 1;
+export { SYNTHETIC_VERSION };
 
 /** Trials per test image and distractor in the simulated I2n experiment (Brain-Score's Rajalingham2018: 2 looks per image). */
 const I2N_LOOKS = 2;

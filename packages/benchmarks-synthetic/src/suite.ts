@@ -9,6 +9,7 @@ import { OnnxModelAdapter } from '@vvs/models-onnx';
 import { simulateNeurons, type NeuronModel } from './neurons.ts';
 import { simulateObservers } from './observers.ts';
 import { deriveSeed } from './random.ts';
+import { cachedOnDisk } from './data-cache.ts';
 import { gratingsAndTextures, objectImages, OBJECT_VISUAL_DEGREES, TEXTURE_VISUAL_DEGREES } from './stimuli.ts';
 
 /** What the synthetic suite has data for: the four ventral-stream regions and behaviour. */
@@ -23,6 +24,9 @@ export interface SyntheticGenerator {
 
 /** Seed of the suite when none is given; every part's seed derives from it (see {@link deriveSeed}). */
 export const SYNTHETIC_SEED = 0;
+
+/** Version of every synthetic benchmark; raised whenever the generators change the data (it also names the data kept on disk). */
+export const SYNTHETIC_VERSION = 1;
 
 /** The built-in model that generates every target: the four-stage CNN with seed-0 weights. */
 export const SYNTHETIC_MODEL = 'builtin:cnn@0';
@@ -171,7 +175,7 @@ const objectsCache = new Map<number, Promise<StimulusSet>>();
  */
 export function syntheticNeuralData(region: Region, { seed = SYNTHETIC_SEED }: SyntheticSuiteOptions = {}): Promise<SyntheticNeuralData> {
   if (!isRegion(region)) return Promise.reject(new RangeError(`region: expected one of V1, V2, V4, IT, got '${region}'`));
-  return memoise(neuralCache, `${region}@${seed}`, async () => {
+  return memoise(neuralCache, `${region}@${seed}`, () => cachedOnDisk(`neural.${region}`, seed, SYNTHETIC_VERSION, async () => {
     const texture = region === 'V1' || region === 'V2';
     const stimuli = texture ? await gratingsSet(seed) : await objectsSet(seed);
     const neuronModel: NeuronModel = {
@@ -192,8 +196,8 @@ export function syntheticNeuralData(region: Region, { seed = SYNTHETIC_SEED }: S
       numberOfTrials: SYNTHETIC_REPETITIONS,
       visualDegrees: texture ? TEXTURE_VISUAL_DEGREES : OBJECT_VISUAL_DEGREES,
       synthetic: true,
-    };
-  });
+    } satisfies SyntheticNeuralData;
+  }));
 }
 
 /**
@@ -207,7 +211,7 @@ export function syntheticNeuralData(region: Region, { seed = SYNTHETIC_SEED }: S
  * const result = i2n(i2nModelOutput(await model.probabilities(fitting, test)), human);
  */
 export function syntheticBehaviorData({ seed = SYNTHETIC_SEED }: SyntheticSuiteOptions = {}): Promise<SyntheticBehaviorData> {
-  return memoise(behaviorCache, seed, async () => {
+  return memoise(behaviorCache, seed, () => cachedOnDisk('behavior', seed, SYNTHETIC_VERSION, async () => {
     const [fitting, test] = await Promise.all([
       objectImages({ seed: deriveSeed(seed, 'stimuli.behavior-fitting'), imagesPerObject: BEHAVIOR_FITTING_IMAGES_PER_CLASS, part: 'behavior-fitting' }),
       objectImages({ seed: deriveSeed(seed, 'stimuli.behavior-test'), imagesPerObject: BEHAVIOR_TEST_IMAGES_PER_CLASS, part: 'behavior-test' }),
@@ -232,8 +236,8 @@ export function syntheticBehaviorData({ seed = SYNTHETIC_SEED }: SyntheticSuiteO
       expectedAccuracy: observers.expectedAccuracy,
       visualDegrees: OBJECT_VISUAL_DEGREES,
       synthetic: true,
-    };
-  });
+    } satisfies SyntheticBehaviorData;
+  }));
 }
 
 function gratingsSet(seed: number): Promise<StimulusSet> {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import { Piscina, type TaskQueue } from 'piscina';
 import type { ComputeInput, ComputeOutput, ComputePool, ComputeTaskName } from '@vvs/core';
 import type { ActivationsResult, ActivationsTask, PoolTask } from './compute-worker.ts';
 
@@ -9,6 +9,66 @@ import type { ActivationsResult, ActivationsTask, PoolTask } from './compute-wor
  * it is found from the sources, from a bundle (the CLI's), and from an installed copy alike.
  */
 const DEFAULT_WORKER = pathToFileURL(createRequire(import.meta.url).resolve('@vvs/suite/compute-worker')).href;
+
+/**
+ * The order queued tasks start in, by kind (higher first; first in, first out within a kind). A
+ * behavioural readout (a logistic regression on a whole layer) is the longest single task, so it
+ * starts as soon as it is posted rather than behind the regressions; forward passes come next, since
+ * every score of a model waits for them.
+ */
+const TASK_PRIORITY: Readonly<Record<PoolTask['task'], number>> = { readout: 2, activations: 1, predictivity: 0, ceiling: 0 };
+
+/** A task in Piscina's queue. */
+type QueuedTask = Parameters<TaskQueue['push']>[0];
+
+/**
+ * What the queue knows of a task: its priority, and whether it is waiting in the queue (a task
+ * posted while a worker is free goes to it at once and never waits).
+ */
+interface QueueOptions {
+  readonly priority: number;
+  waiting: boolean;
+}
+
+function queueOptionsOf(task: QueuedTask): QueueOptions {
+  return (task as unknown as Record<symbol, QueueOptions>)[Piscina.queueOptionsSymbol]!;
+}
+
+/** Piscina's task queue, ordered by {@link TASK_PRIORITY}. */
+class PriorityTaskQueue implements TaskQueue {
+  /** Queued tasks by priority, highest first. */
+  readonly #lanes = new Map<number, QueuedTask[]>([...new Set(Object.values(TASK_PRIORITY))].sort((a, b) => b - a).map((p) => [p, []]));
+
+  get size(): number {
+    let size = 0;
+    for (const lane of this.#lanes.values()) size += lane.length;
+    return size;
+  }
+
+  push(task: QueuedTask): void {
+    const options = queueOptionsOf(task);
+    options.waiting = true;
+    this.#lanes.get(options.priority)!.push(task);
+  }
+
+  shift(): QueuedTask | null {
+    for (const lane of this.#lanes.values()) {
+      const task = lane.shift();
+      if (task !== undefined) {
+        queueOptionsOf(task).waiting = false;
+        return task;
+      }
+    }
+    return null;
+  }
+
+  remove(task: QueuedTask): void {
+    for (const lane of this.#lanes.values()) {
+      const index = lane.indexOf(task);
+      if (index >= 0) lane.splice(index, 1);
+    }
+  }
+}
 
 /** Options of {@link WorkerComputePool}. */
 export interface WorkerComputePoolOptions {
@@ -19,7 +79,11 @@ export interface WorkerComputePoolOptions {
    * suite's, which runs `@vvs/core`'s compute tasks. Another module can add task kinds of its own.
    */
   readonly filename?: string;
-  /** Aborts every task in flight or queued (their workers are stopped) and refuses new ones. */
+  /**
+   * Drops the tasks still queued (they reject with the signal's reason) and refuses new ones; tasks a
+   * worker has started run to their end, since stopping a thread inside onnxruntime can abort the
+   * whole process.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -51,6 +115,7 @@ export class WorkerComputePool implements ComputePool {
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Number.POSITIVE_INFINITY,
+      taskQueue: new PriorityTaskQueue(),
     });
   }
 
@@ -69,7 +134,16 @@ export class WorkerComputePool implements ComputePool {
   async #post(posted: PoolTask): Promise<unknown> {
     const { task } = posted;
     try {
-      return await this.#piscina.run(posted, this.#signal ? { signal: this.#signal } : {});
+      this.#signal?.throwIfAborted();
+      const options: QueueOptions = { priority: TASK_PRIORITY[task], waiting: false };
+      const dequeue = new AbortController();
+      const onAbort = () => options.waiting && dequeue.abort(this.#signal!.reason);
+      this.#signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await this.#piscina.run({ ...posted, [Piscina.queueOptionsSymbol]: options }, { signal: dequeue.signal });
+      } finally {
+        this.#signal?.removeEventListener('abort', onAbort);
+      }
     } catch (error) {
       if (this.#signal?.aborted) throw this.#signal.reason;
       const message = error instanceof Error ? error.message : String(error);
@@ -79,8 +153,11 @@ export class WorkerComputePool implements ComputePool {
     }
   }
 
-  /** Stops the workers (tasks still queued are rejected). */
+  /**
+   * Stops the workers once the tasks posted so far have finished: a worker is never stopped inside
+   * onnxruntime, which can abort the process (tasks dropped on the signal are already gone).
+   */
   async close(): Promise<void> {
-    await this.#piscina.destroy();
+    await this.#piscina.close();
   }
 }

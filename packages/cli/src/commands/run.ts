@@ -90,7 +90,11 @@ export function registerRun(program: Command): void {
         ? setInterval(() => last && progress(suiteProgressLine(last, eta.at(performance.now() - started))), PROGRESS_TICK_MS)
         : undefined;
       const controller = new AbortController();
-      const stop = () => controller.abort(new InputError('interrupted: finished pairs are saved; run the same command to resume'));
+      const stop = () => {
+        progress.done();
+        process.stderr.write('vvs: stopping once the tasks in flight finish (Ctrl-C again quits at once; finished pairs are saved either way)\n');
+        controller.abort(new InputError('interrupted: finished pairs are saved; run the same command to resume'));
+      };
       process.once('SIGINT', stop);
       try {
         const summary = await runSuite({
