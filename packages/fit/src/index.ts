@@ -37,3 +37,8 @@ export type { StartGrid, FitLawOptions, LawFit } from './fit-grid.ts';
 // Compute-optimal allocation of the joint law.
 export { fitComputeRelation, computeOptimalAllocation, CHINCHILLA_FLOPS_PER_PARAMETER_SAMPLE } from './allocation.ts';
 export type { ChinchillaParams, AllocationConvention, ComputeRelation, AllocationOptions, Allocation } from './allocation.ts';
+
+// The seed's bootstrap: numpy's default_rng (PCG64) resamples, refits and percentiles.
+export { SeedSequence, PCG64, RandomGenerator, defaultRng } from './pcg64.ts';
+export { bootstrapResamples, bootstrapFits, percentiles } from './bootstrap.ts';
+export type { BootstrapResampleOptions, BootstrapData, BootstrapFitOptions, BootstrapFit } from './bootstrap.ts';
