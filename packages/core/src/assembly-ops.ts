@@ -3,7 +3,7 @@
  * key, collapsing time bins, averaging repetitions per stimulus, and aligning features to recordings.
  */
 import { compareCodePoints, meanByGroup } from '@vvs/metrics';
-import { inMemorySource, selectRows, shareRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { inMemorySource, isIdentityOrder, selectRows, shareRows, type FeatureSource, type Matrix, type MatrixLike } from '@vvs/linalg';
 import type { Assembly, Coordinate } from './contracts/assembly.ts';
 import { isLazyFeatures, type LazyFeatures } from './contracts/features.ts';
 import { InputError } from './errors.ts';
@@ -259,8 +259,7 @@ export function alignFeatures(features: Assembly | LazyFeatures, stimulusIds: re
   const lazy = isLazyFeatures(features);
   const source = lazy ? features.source : inMemorySource(asMatrix(features, features.coords[stimulusKey(features)].dim));
   const order = featureRowOrder(features, stimulusIds);
-  const identity = order.length === source.rows && order.every((r, i) => r === i);
-  return identity ? source : selectRows(source, order);
+  return isIdentityOrder(order, source.rows) ? source : selectRows(source, order);
 }
 
 /**
@@ -277,8 +276,7 @@ export function alignFeatures(features: Assembly | LazyFeatures, stimulusIds: re
 export function sharedFeatureRows(features: Assembly, stimulusIds: readonly string[]): { features: MatrixLike; rowOrder?: Int32Array } {
   const order = featureRowOrder(features, stimulusIds);
   const x = shareRows(asMatrix(features, features.coords[stimulusKey(features)].dim));
-  const identity = order.length === x.rows && order.every((r, i) => r === i);
-  return identity ? { features: x } : { features: x, rowOrder: order };
+  return isIdentityOrder(order, x.rows) ? { features: x } : { features: x, rowOrder: order };
 }
 
 /** The feature row of each of `stimulusIds`, matched by `stimulus_id` (or `stimulus_path`). */

@@ -1,5 +1,5 @@
 export type { Matrix, MatrixLike } from './matrix.ts';
-export { matrix, fromRows, toRows, takeRows, shareRows, transpose, columnMeans, addToRows } from './matrix.ts';
+export { matrix, fromRows, toRows, takeRows, shareRows, isIdentityOrder, transpose, columnMeans, addToRows } from './matrix.ts';
 export { setKernelThreads } from './onnx-kernels.ts';
 export { matmul, matmulSync, matvec, centeredGram } from './products.ts';
 export { inverse, pinv, solveSymmetricPositiveDefinite } from './solve.ts';

@@ -71,6 +71,19 @@ export function takeRows(m: MatrixLike, indices: ArrayLike<number>): Matrix {
 }
 
 /**
+ * Whether `indices` lists all `rows` rows in order (0, 1, …, rows − 1): taking them changes nothing.
+ *
+ * @example
+ * isIdentityOrder([0, 1, 2], 3); // true
+ * isIdentityOrder([0, 2, 1], 3); // false
+ */
+export function isIdentityOrder(indices: ArrayLike<number>, rows: number): boolean {
+  if (indices.length !== rows) return false;
+  for (let i = 0; i < rows; i++) if (indices[i] !== i) return false;
+  return true;
+}
+
+/**
  * The rows of `m` at `indices` (all rows when omitted), in that order and in `m`'s own precision,
  * in a `SharedArrayBuffer`: posting the result to a worker thread shares its memory instead of
  * copying it. `m` itself is returned when it already lives in shared memory and the rows are all
@@ -82,7 +95,7 @@ export function takeRows(m: MatrixLike, indices: ArrayLike<number>): Matrix {
  */
 export function shareRows(m: MatrixLike, indices?: ArrayLike<number>): MatrixLike {
   const rows = indices?.length ?? m.rows;
-  const identity = rows === m.rows && (indices === undefined || Array.prototype.every.call(indices, (r: number, i: number) => r === i));
+  const identity = indices === undefined || isIdentityOrder(indices, m.rows);
   if (identity && m.data.buffer instanceof SharedArrayBuffer && m.data.length === rows * m.cols) return m;
   const bytes = rows * m.cols * m.data.BYTES_PER_ELEMENT;
   const data = m.data instanceof Float32Array ? new Float32Array(new SharedArrayBuffer(bytes)) : new Float64Array(new SharedArrayBuffer(bytes));

@@ -41,16 +41,16 @@ export async function toPortable(stimuli: StimulusSet): Promise<PortableStimulus
  */
 export function fromPortable(portable: PortableStimulusSet): StimulusSet {
   const { paths, images } = portable;
-  const missing = (id: string) => new InputError(`${portable.identifier}: no stimulus '${id}'`, { field: 'stimulus_id' });
+  const pathOf = (id: string): string => {
+    const path = paths?.[id];
+    if (path === undefined) throw new InputError(`${portable.identifier}: no stimulus '${id}'`, { field: 'stimulus_id' });
+    return path;
+  };
   return {
     identifier: portable.identifier,
     rows: portable.rows,
     ...(portable.visualDegrees !== undefined ? { visualDegrees: portable.visualDegrees } : {}),
-    getImage: async (id) => {
-      const image = images?.[id] ?? (paths?.[id] !== undefined ? new Uint8Array(await readFile(paths[id])) : undefined);
-      if (image === undefined) throw missing(id);
-      return image;
-    },
-    ...(paths ? { imagePath: (id: string) => paths[id] ?? (() => { throw missing(id); })() } : {}),
+    getImage: async (id) => images?.[id] ?? new Uint8Array(await readFile(pathOf(id))),
+    ...(paths ? { imagePath: pathOf } : {}),
   };
 }

@@ -15,9 +15,8 @@ import {
   type Score,
 } from '@vvs/core';
 import { createHash } from 'node:crypto';
-import { scoreFields, type ResultsStore, type ScoreRow } from '@vvs/results';
-
 import { join } from 'node:path';
+import { scoreFields, type ResultsStore, type ScoreRow } from '@vvs/results';
 import { DiskCeilingCache } from './ceiling-cache.ts';
 import { WorkerComputePool } from './worker-pool.ts';
 import suitePackage from '../package.json' with { type: 'json' };

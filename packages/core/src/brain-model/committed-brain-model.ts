@@ -3,7 +3,7 @@
  * from one layer, and behaviour from a readout layer through a fitted linear classifier.
  */
 import { BRAINSCORE_READOUT_C, BRAINSCORE_READOUT_TOL } from '@vvs/metrics';
-import { matrix } from '@vvs/linalg';
+import { shareRows } from '@vvs/linalg';
 import type { Assembly } from '../contracts/assembly.ts';
 import type { BrainModel, ProbabilitiesOptions, RecordingOptions } from '../contracts/brain-model.ts';
 import { IN_THREAD_COMPUTE } from '../scoring/compute.ts';
@@ -105,9 +105,10 @@ export class CommittedBrainModel implements BrainModel {
       collectLayer(this.adapter, test, layer, activationOptions),
     ]);
     const { probabilities: proba, classes } = await compute.run('readout', {
-      fitting: matrix(fitting.rows.length, fit.cols, fit.data),
+      // In shared memory (already there when a worker extracted them), so a pool reads them without a copy.
+      fitting: shareRows({ rows: fitting.rows.length, cols: fit.cols, data: fit.data }),
       labels: labels as (string | number)[],
-      test: matrix(test.rows.length, testFeatures.cols, testFeatures.data),
+      test: shareRows({ rows: test.rows.length, cols: testFeatures.cols, data: testFeatures.data }),
       C: BRAINSCORE_READOUT_C,
       tol: BRAINSCORE_READOUT_TOL,
     });

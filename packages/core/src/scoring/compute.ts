@@ -36,12 +36,12 @@ export interface PredictivityTask {
 
 /** Input of the `readout` task: Brain-Score's behavioural readout on precomputed features. */
 export interface ReadoutTask {
-  /** fitting stimuli × features of the readout layer. */
-  readonly fitting: Matrix;
+  /** fitting stimuli × features of the readout layer, in the precision they were extracted in. */
+  readonly fitting: MatrixLike;
   /** Class label per fitting stimulus. */
   readonly labels: readonly (string | number)[];
   /** test stimuli × features of the readout layer. */
-  readonly test: Matrix;
+  readonly test: MatrixLike;
   /** Inverse regularisation strength of the logistic regression. */
   readonly C: number;
   /** Convergence tolerance of the logistic regression. */
@@ -62,10 +62,12 @@ export interface ReadoutResult {
  * (`model_helpers/brain_transformation/behavior.py`).
  */
 async function readout(task: ReadoutTask): Promise<ReadoutResult> {
-  const scaler = new StandardScaler().fit(task.fitting);
-  const classifier = await new LogisticRegression({ C: task.C, tol: task.tol }).fit(scaler.transform(task.fitting), task.labels);
-  const probabilities = await classifier.predictProba(scaler.transform(task.test));
-  return { probabilities: matrix(probabilities.rows, probabilities.cols, probabilities.data), classes: classifier.classes };
+  // Widened to float64 here, where the task runs, so that float32 features cross threads as they are.
+  const fitting = matrix(task.fitting.rows, task.fitting.cols, task.fitting.data);
+  const scaler = new StandardScaler().fit(fitting);
+  const classifier = await new LogisticRegression({ C: task.C, tol: task.tol }).fit(scaler.transform(fitting), task.labels);
+  const probabilities = await classifier.predictProba(scaler.transform(matrix(task.test.rows, task.test.cols, task.test.data)));
+  return { probabilities, classes: classifier.classes };
 }
 
 /** Every task a {@link ComputePool} runs, by name. */
