@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Piscina, type TaskQueue } from 'piscina';
+import { Piscina } from 'piscina';
 import type { ComputeInput, ComputeOutput, ComputePool, ComputeTaskName } from '@vvs/core';
 import type { ActivationsResult, ActivationsTask, PoolTask } from './compute-worker.ts';
 
@@ -18,55 +18,33 @@ const DEFAULT_WORKER = pathToFileURL(createRequire(import.meta.url).resolve('@vv
  */
 const TASK_PRIORITY: Readonly<Record<PoolTask['task'], number>> = { readout: 2, activations: 1, predictivity: 0, ceiling: 0 };
 
-/** A task in Piscina's queue. */
-type QueuedTask = Parameters<TaskQueue['push']>[0];
-
-/**
- * What the queue knows of a task: its priority, and whether it is waiting in the queue (a task
- * posted while a worker is free goes to it at once and never waits).
- */
-interface QueueOptions {
-  readonly priority: number;
-  waiting: boolean;
+/** A task waiting for a worker, with the promise its poster holds. */
+interface Waiting {
+  readonly posted: PoolTask;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
 }
 
-function queueOptionsOf(task: QueuedTask): QueueOptions {
-  return (task as unknown as Record<symbol, QueueOptions>)[Piscina.queueOptionsSymbol]!;
-}
+/** Tasks waiting for a worker, by {@link TASK_PRIORITY}: highest first, first in first out within one. */
+class PriorityQueue {
+  readonly #lanes = [...new Set(Object.values(TASK_PRIORITY))].sort((a, b) => b - a).map((priority) => ({ priority, tasks: [] as Waiting[] }));
 
-/** Piscina's task queue, ordered by {@link TASK_PRIORITY}. */
-class PriorityTaskQueue implements TaskQueue {
-  /** Queued tasks by priority, highest first. */
-  readonly #lanes = new Map<number, QueuedTask[]>([...new Set(Object.values(TASK_PRIORITY))].sort((a, b) => b - a).map((p) => [p, []]));
+  push(waiting: Waiting): void {
+    this.#lanes.find((lane) => lane.priority === TASK_PRIORITY[waiting.posted.task])!.tasks.push(waiting);
+  }
+
+  shift(): Waiting | undefined {
+    for (const lane of this.#lanes) if (lane.tasks.length > 0) return lane.tasks.shift();
+    return undefined;
+  }
 
   get size(): number {
-    let size = 0;
-    for (const lane of this.#lanes.values()) size += lane.length;
-    return size;
+    return this.#lanes.reduce((size, lane) => size + lane.tasks.length, 0);
   }
 
-  push(task: QueuedTask): void {
-    const options = queueOptionsOf(task);
-    options.waiting = true;
-    this.#lanes.get(options.priority)!.push(task);
-  }
-
-  shift(): QueuedTask | null {
-    for (const lane of this.#lanes.values()) {
-      const task = lane.shift();
-      if (task !== undefined) {
-        queueOptionsOf(task).waiting = false;
-        return task;
-      }
-    }
-    return null;
-  }
-
-  remove(task: QueuedTask): void {
-    for (const lane of this.#lanes.values()) {
-      const index = lane.indexOf(task);
-      if (index >= 0) lane.splice(index, 1);
-    }
+  /** Empties the queue, returning what it held. */
+  drain(): Waiting[] {
+    return this.#lanes.flatMap((lane) => lane.tasks.splice(0));
   }
 }
 
@@ -104,19 +82,25 @@ export class WorkerComputePool implements ComputePool {
   readonly workers: number;
   readonly #piscina: Piscina;
   readonly #signal: AbortSignal | undefined;
+  /**
+   * Tasks not yet handed to Piscina. The pool gives Piscina no more tasks than it has workers and
+   * orders the rest itself: Piscina moves a task it could not place at once to a first-in-first-out
+   * queue of its own that runs ahead of any custom task queue, so its queue cannot hold priorities.
+   */
+  readonly #queue = new PriorityQueue();
+  #running = 0;
+  /** Who waits for the pool to have nothing queued or running (its {@link close}). */
+  #onIdle: (() => void)[] = [];
 
   constructor({ workers, filename = DEFAULT_WORKER, signal }: WorkerComputePoolOptions) {
     if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers: expected a positive integer, got ${workers}`);
     this.workers = workers;
     this.#signal = signal;
     // Workers start when the first task arrives and stay for the pool's life: starting one costs a second.
-    this.#piscina = new Piscina({
-      filename,
-      minThreads: workers,
-      maxThreads: workers,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      taskQueue: new PriorityTaskQueue(),
-    });
+    this.#piscina = new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: Number.POSITIVE_INFINITY });
+    signal?.addEventListener('abort', () => {
+      for (const waiting of this.#queue.drain()) waiting.reject(signal.reason);
+    }, { once: true });
   }
 
   run<K extends ComputeTaskName>(task: K, input: ComputeInput<K>): Promise<ComputeOutput<K>> {
@@ -131,26 +115,33 @@ export class WorkerComputePool implements ComputePool {
     return this.#post({ task: 'activations', input }) as Promise<ActivationsResult>;
   }
 
-  async #post(posted: PoolTask): Promise<unknown> {
-    const { task } = posted;
-    try {
-      this.#signal?.throwIfAborted();
-      const options: QueueOptions = { priority: TASK_PRIORITY[task], waiting: false };
-      const dequeue = new AbortController();
-      const onAbort = () => options.waiting && dequeue.abort(this.#signal!.reason);
-      this.#signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        return await this.#piscina.run({ ...posted, [Piscina.queueOptionsSymbol]: options }, { signal: dequeue.signal });
-      } finally {
-        this.#signal?.removeEventListener('abort', onAbort);
-      }
-    } catch (error) {
-      if (this.#signal?.aborted) throw this.#signal.reason;
-      const message = error instanceof Error ? error.message : String(error);
-      // Piscina reports a worker that exited mid-task as a plain error; name what happened.
-      if (/worker.*(exit|terminat)/i.test(message)) throw new Error(`the compute worker running '${task}' stopped: ${message}`, { cause: error });
-      throw error;
+  #post(posted: PoolTask): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.#signal?.aborted) return reject(this.#signal.reason);
+      this.#queue.push({ posted, resolve, reject });
+      this.#startNext();
+    });
+  }
+
+  /** Hands the most urgent waiting tasks to Piscina while a worker is free. */
+  #startNext(): void {
+    while (this.#running < this.workers) {
+      const next = this.#queue.shift();
+      if (next === undefined) return;
+      this.#running++;
+      this.#piscina.run(next.posted).then(next.resolve, (error: unknown) => next.reject(this.#describe(next.posted.task, error))).finally(() => {
+        this.#running--;
+        this.#startNext();
+        if (this.#running === 0) for (const idle of this.#onIdle.splice(0)) idle();
+      });
     }
+  }
+
+  #describe(task: PoolTask['task'], error: unknown): unknown {
+    const message = error instanceof Error ? error.message : String(error);
+    // Piscina reports a worker that exited mid-task as a plain error; name what happened.
+    if (/worker.*(exit|terminat)/i.test(message)) return new Error(`the compute worker running '${task}' stopped: ${message}`, { cause: error });
+    return error;
   }
 
   /**
@@ -158,6 +149,7 @@ export class WorkerComputePool implements ComputePool {
    * onnxruntime, which can abort the process (tasks dropped on the signal are already gone).
    */
   async close(): Promise<void> {
+    while (this.#running > 0 || this.#queue.size > 0) await new Promise<void>((idle) => this.#onIdle.push(idle));
     await this.#piscina.close();
   }
 }
