@@ -16,6 +16,7 @@ import { registerRun } from './commands/run.ts';
 import { registerResults } from './commands/results.ts';
 import { registerReport } from './commands/report.ts';
 import { registerErrorConsistency } from './commands/error-consistency.ts';
+import { registerFit } from './commands/fit.ts';
 
 /**
  * The `vvs` program with every command registered; errors surface as exceptions (see {@link main}).
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerData(program, { catalog: async () => (await createRegistry()).dataSets });
   registerErrorConsistency(program);
+  registerFit(program);
   return program;
 }
 

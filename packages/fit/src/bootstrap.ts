@@ -78,10 +78,58 @@ function takeValues(values: Float64Array, rows: Int32Array): Float64Array {
   return out;
 }
 
+/** The distinct rows of a resample, ascending, and how many times each was drawn. */
+function distinctRows(rows: Int32Array, n: number): { rows: Int32Array; counts: Float64Array } {
+  const counts = new Int32Array(n);
+  for (let i = 0; i < rows.length; i++) counts[rows[i]]++;
+  let distinct = 0;
+  for (let r = 0; r < n; r++) if (counts[r] > 0) distinct++;
+  const out = { rows: new Int32Array(distinct), counts: new Float64Array(distinct) };
+  for (let r = 0, k = 0; r < n; r++) {
+    if (counts[r] > 0) {
+      out.rows[k] = r;
+      out.counts[k++] = counts[r];
+    }
+  }
+  return out;
+}
+
+/** Checks that `data` has log(1 − S) and columns of one length; returns that length. */
+function checkedLength(data: BootstrapData): number {
+  const { logY } = data;
+  if (logY === null) throw new TypeError('data.logY: the log-space laws need log(1 − S); got null (use_log: false)');
+  const n = logY.length;
+  for (const key of ['x', 'n', 'd'] as const) {
+    const column = data[key];
+    if (column !== undefined && column.length !== n) {
+      throw new RangeError(`data.${key}: expected ${n} values (as logY), got ${column.length}`);
+    }
+  }
+  return n;
+}
+
+/**
+ * Refits one resample (rows of `data`, with repetitions) with {@link fitLaw} from the full grid. The
+ * distinct rows are fitted weighted by how often they were drawn: the same loss as the seed's fit
+ * of the repeated rows, up to the order of the additions.
+ *
+ * @example
+ * const fit = fitResample(data, bootstrapResamples(data.logY!.length)[0], 'power_law_LSE', grid, 1e-3);
+ * fit.converted.alpha;
+ */
+export function fitResample(data: BootstrapData, rows: Int32Array, form: LawFormName | LawForm, grid: StartGrid, delta: number): BootstrapFit {
+  const n = checkedLength(data);
+  const distinct = distinctRows(rows, n);
+  const pick = (values: Float64Array | undefined) => (values === undefined ? undefined : takeValues(values, distinct.rows));
+  const fit = fitLaw({ form, x: pick(data.x), n: pick(data.n), d: pick(data.d), logY: takeValues(data.logY!, distinct.rows), weights: distinct.counts, delta, grid });
+  return { loss: fit.loss, params: fit.params, converted: fit.converted };
+}
+
 /**
  * The seed's bootstrap fits (FIT-SEMANTICS §5): every resample of {@link bootstrapResamples} is
- * refitted with {@link fitLaw} from the full grid of starts and its best fit kept, in resample
- * order (the seed stores them sorted by loss instead).
+ * refitted with {@link fitResample} from the full grid of starts and its best fit kept, in resample
+ * order (the seed stores them sorted by loss instead). This runs in the calling thread; see
+ * `bootstrapFitsOnPool` for the same fits on worker threads.
  *
  * @param data the selected data (a `SelectedData` of select.ts fits).
  * @param form the law, as in {@link fitLaw}.
@@ -101,29 +149,27 @@ export function bootstrapFits(
   delta: number,
   options: BootstrapFitOptions = {},
 ): BootstrapFit[] {
-  const { logY } = data;
-  if (logY === null) throw new TypeError('data.logY: the log-space laws need log(1 − S); got null (use_log: false)');
-  const n = logY.length;
-  for (const key of ['x', 'n', 'd'] as const) {
-    const column = data[key];
-    if (column !== undefined && column.length !== n) {
-      throw new RangeError(`data.${key}: expected ${n} values (as logY), got ${column.length}`);
-    }
-  }
-  const resamples = bootstrapResamples(n, options);
-  const total = options.first ?? resamples.length;
-  if (!Number.isInteger(total) || total < 0 || total > resamples.length) {
-    throw new RangeError(`first: expected an integer in [0, ${resamples.length}], got ${options.first}`);
-  }
+  const resamples = bootstrapResamples(checkedLength(data), options);
+  const total = firstCount(options.first, resamples.length);
   const fits: BootstrapFit[] = [];
   for (let i = 0; i < total; i++) {
-    const rows = resamples[i];
-    const pick = (values: Float64Array | undefined) => (values === undefined ? undefined : takeValues(values, rows));
-    const fit = fitLaw({ form, x: pick(data.x), n: pick(data.n), d: pick(data.d), logY: takeValues(logY, rows), delta, grid });
-    fits.push({ loss: fit.loss, params: fit.params, converted: fit.converted });
+    fits.push(fitResample(data, resamples[i], form, grid, delta));
     options.onProgress?.(i + 1, total);
   }
   return fits;
+}
+
+/**
+ * How many resamples to fit: `first`, or all of them.
+ *
+ * @throws RangeError when `first` is not an integer in [0, available].
+ */
+export function firstCount(first: number | undefined, available: number): number {
+  const total = first ?? available;
+  if (!Number.isInteger(total) || total < 0 || total > available) {
+    throw new RangeError(`first: expected an integer in [0, ${available}], got ${first}`);
+  }
+  return total;
 }
 
 /**
@@ -154,4 +200,47 @@ export function percentiles(values: ArrayLike<number>, qs: readonly number[]): n
     const diff = b - a;
     return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
   });
+}
+
+/** The seed's percentiles of one bootstrapped quantity, as its stored summaries name them. */
+export interface PercentileSummary {
+  readonly 'p2.5': number;
+  readonly p50: number;
+  readonly 'p97.5': number;
+  /** Resamples whose value was finite (the percentiles are over these). */
+  readonly n_finite: number;
+}
+
+/** Percentiles of every parameter and of the loss over a bootstrap's fits. */
+export interface BootstrapSummary {
+  /** Log-space parameters (e, a, alpha, …) by name. */
+  readonly raw: Readonly<Record<string, PercentileSummary>>;
+  /** Linear-space parameters (E, A, alpha, S_inf, …) by name. */
+  readonly converted: Readonly<Record<string, PercentileSummary>>;
+  /** The best Huber loss of each resample. */
+  readonly loss: PercentileSummary;
+}
+
+/** The 2.5, 50 and 97.5 percentiles the seed reports (a 95 % interval and the median). */
+export const BOOTSTRAP_PERCENTILES = [2.5, 50, 97.5] as const;
+
+/**
+ * The seed's bootstrap summary (FIT-SEMANTICS §8): numpy's linear percentiles 2.5, 50 and 97.5 of
+ * every raw and converted parameter and of the loss, each over the resamples where it is finite.
+ *
+ * @throws RangeError when `fits` is empty.
+ * @example
+ * summarizeBootstrap(fits).converted.alpha; // { 'p2.5': 0.110, p50: 0.160, 'p97.5': 0.213, n_finite: 1000 }
+ */
+export function summarizeBootstrap(fits: readonly BootstrapFit[]): BootstrapSummary {
+  if (fits.length === 0) throw new RangeError('fits: expected at least one bootstrap fit');
+  const summarize = (values: number[]): PercentileSummary => {
+    const finite = values.filter(Number.isFinite);
+    if (finite.length === 0) return { 'p2.5': NaN, p50: NaN, 'p97.5': NaN, n_finite: 0 };
+    const [low, median, high] = percentiles(finite, BOOTSTRAP_PERCENTILES);
+    return { 'p2.5': low!, p50: median!, 'p97.5': high!, n_finite: finite.length };
+  };
+  const byName = (pick: (fit: BootstrapFit) => Record<string, number>) =>
+    Object.fromEntries(Object.keys(pick(fits[0]!)).map((name) => [name, summarize(fits.map((fit) => pick(fit)[name]!))]));
+  return { raw: byName((f) => f.params), converted: byName((f) => f.converted), loss: summarize(fits.map((f) => f.loss)) };
 }

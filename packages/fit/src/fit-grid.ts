@@ -54,6 +54,8 @@ export interface FitLawOptions {
   logY: Float64Array;
   /** Huber threshold δ (default 1e-3). */
   delta?: number;
+  /** A multiplicity per data point (see {@link huberObjective}); default 1 each. */
+  weights?: Float64Array;
   /** Start grid in the config's key order (see {@link StartGrid}). */
   grid: StartGrid;
   /** BFGS options (scipy defaults). */
@@ -130,7 +132,10 @@ export function fitLaw(options: FitLawOptions): LawFit {
   if (logY.length < p) {
     throw new RangeError(`logY: ${form.name} has ${p} parameters but only ${logY.length} data points were given`);
   }
-  const objective = huberObjective(form, inputs, logY, options.delta ?? DEFAULT_HUBER_DELTA);
+  if (options.weights !== undefined && options.weights.some((w) => !(w > 0))) {
+    throw new RangeError('weights: expected a positive multiplicity for every data point');
+  }
+  const objective = huberObjective(form, inputs, logY, options.delta ?? DEFAULT_HUBER_DELTA, options.weights);
   const starts = gridStarts(grid);
   const nStarts = starts.length / p;
   let best: ReturnType<typeof bfgs> | null = null;

@@ -33,7 +33,10 @@ export type ObjectiveWithGradient = (x: Float64Array, grad: Float64Array) => num
  * @param inputs - `{ x }` or `{ n, d }` (already divided by the config's scalers).
  * @param logY - log(1 − S) of each point (the fit's target with `invert_Y` and `use_log`).
  * @param delta - Huber threshold δ (default 1e-3).
- * @throws RangeError when `logY` and the inputs differ in length, or δ is not positive.
+ * @param weights - a multiplicity per point (default 1 each): the loss Σᵢ wᵢ·huber(δ, rᵢ). A bootstrap
+ *   resample drawn with replacement lists about a third of its rows more than once; fitting its
+ *   distinct rows weighted by their counts is the same function at about 63 % of the cost.
+ * @throws RangeError when `logY`, the inputs or `weights` differ in length, or δ is not positive.
  * @example
  * const f = huberObjective(powerLawLSE, { x: Float64Array.of(1, 10) }, Float64Array.of(-0.1, -0.3));
  * const grad = new Float64Array(3);
@@ -44,11 +47,15 @@ export function huberObjective(
   inputs: LawInputs,
   logY: Float64Array,
   delta: number = DEFAULT_HUBER_DELTA,
+  weights?: Float64Array,
 ): ObjectiveWithGradient {
   const prepared = prepareInputs(form, inputs);
   const n = prepared.length;
   if (logY.length !== n) {
     throw new RangeError(`logY: expected ${n} values (one per data point), got ${logY.length}`);
+  }
+  if (weights !== undefined && weights.length !== n) {
+    throw new RangeError(`weights: expected ${n} values (one per data point), got ${weights.length}`);
   }
   if (!(delta > 0)) throw new RangeError(`delta: expected a positive number, got ${delta}`);
   const p = form.parameterNames.length;
@@ -60,16 +67,17 @@ export function huberObjective(
     let loss = 0;
     for (let i = 0; i < n; i++) {
       const r = pred[i] - logY[i];
+      const m = weights === undefined ? 1 : weights[i];
       let w: number;
       if (r > delta) {
-        loss += delta * (r - 0.5 * delta);
-        w = delta;
+        loss += m * (delta * (r - 0.5 * delta));
+        w = m * delta;
       } else if (r < -delta) {
-        loss += delta * (-r - 0.5 * delta);
-        w = -delta;
+        loss += m * (delta * (-r - 0.5 * delta));
+        w = -m * delta;
       } else {
-        loss += 0.5 * r * r;
-        w = r;
+        loss += m * (0.5 * r * r);
+        w = m * r;
       }
       const k = i * p;
       for (let j = 0; j < p; j++) grad[j] += w * jac[k + j];

@@ -8,13 +8,14 @@
  * @example
  * import { fitExperiment } from '@vvs/fit';
  *
- * const fit = await fitExperiment('fit-configs/compute/compute_neuro.yaml', 'artifacts/benchmark_scores.csv');
+ * const fit = await fitExperiment('fit-configs/compute/compute_neuro.yaml', 'artifacts/benchmark_scores.csv', { bootstrap: 1000 });
  * console.log(fit.experiment, fit.n, fit.loss, fit.params.converted); // compute_neuro 620 0.0727 { E, A, alpha, S_inf }
+ * console.log(fit.bootstrap?.summary.converted.alpha);                // { 'p2.5': 0.110, p50: 0.160, 'p97.5': 0.213, n_finite: 1000 }
  *
  * @packageDocumentation
  */
-export { fitExperiment } from './experiment.ts';
-export type { ExperimentFit } from './experiment.ts';
+export { fitExperiment, experimentJson } from './experiment.ts';
+export type { ExperimentFit, ExperimentBootstrap, ExperimentAllocation, FitExperimentOptions } from './experiment.ts';
 
 // Configs and data selection.
 export { loadFitConfig, parsePyYaml, mergeConfigs, LOSS_FUNCTION_PARAMETER_COUNT, DEFAULT_ARCH_FAMILY_MERGES, DEFAULT_RANDOM_STATE, DEFAULT_NUM_BOOTSTRAPS } from './config.ts';
@@ -40,5 +41,16 @@ export type { ChinchillaParams, AllocationConvention, ComputeRelation, Allocatio
 
 // The seed's bootstrap: numpy's default_rng (PCG64) resamples, refits and percentiles.
 export { SeedSequence, PCG64, RandomGenerator, defaultRng } from './pcg64.ts';
-export { bootstrapResamples, bootstrapFits, percentiles } from './bootstrap.ts';
-export type { BootstrapResampleOptions, BootstrapData, BootstrapFitOptions, BootstrapFit } from './bootstrap.ts';
+export { bootstrapResamples, bootstrapFits, fitResample, percentiles, summarizeBootstrap, BOOTSTRAP_PERCENTILES } from './bootstrap.ts';
+export type { BootstrapResampleOptions, BootstrapData, BootstrapFitOptions, BootstrapFit, PercentileSummary, BootstrapSummary } from './bootstrap.ts';
+export { bootstrapFitsOnPool } from './bootstrap-pool.ts';
+export type { BootstrapPoolOptions } from './bootstrap-pool.ts';
+
+// Curves and the bootstrap's 95 % band.
+export { lawCurve, curveBand, logSpace, BAND_PERCENTILES } from './curves.ts';
+export type { ScoreScale, CurveBand } from './curves.ts';
+export { scalingLawFigure } from './figure.ts';
+
+// The seed's scores table, fetched on first use.
+export { seedScoresTable, seedFileUrl, SEED_REPOSITORY, SEED_REF, SEED_SCORES_TABLE } from './seed-scores.ts';
+export type { SeedScoresOptions } from './seed-scores.ts';

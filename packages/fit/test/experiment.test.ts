@@ -13,7 +13,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('fitExperiment', () => {
   it('fits compute_neuro from its config and the scores table as the seed stored it', async () => {
     const stored = JSON.parse(readFileSync(sharedPath('seed/fit-results/compute_neuro.json'), 'utf8'));
-    const fit = await fitExperiment(sharedPath(`seed/fit-configs/${stored.config_path}`), SCORES);
+    const fit = await fitExperiment(sharedPath(`seed/fit-configs/${stored.config_path}`), SCORES, { bootstrap: 0 });
     expect([fit.experiment, fit.function, fit.n]).toEqual(['compute_neuro', 'power_law_LSE', stored.n_data_points]);
     expect(Math.abs(fit.loss - stored.best_huber_loss) / stored.best_huber_loss).toBeLessThan(1e-6);
     for (const [name, value] of Object.entries(stored.params_converted as Record<string, number>)) {
@@ -25,10 +25,10 @@ describe('fitExperiment', () => {
     const base = sharedPath('seed/fit-configs/compute/compute_neuro.yaml');
     const tiny = join(scratch, 'tiny.yaml');
     writeFileSync(tiny, `base_config: ${base}\nexperiment_name: tiny\ndata_filters:\n  set_filters:\n    model_id: [resnet18_imagenet_full]\n`);
-    await expect(fitExperiment(tiny, SCORES)).rejects.toThrow(InputError);
-    await expect(fitExperiment(tiny, SCORES)).rejects.toThrow(/tiny\.yaml: .*3 parameters but only 1 data point/);
+    await expect(fitExperiment(tiny, SCORES, { bootstrap: 0 })).rejects.toThrow(InputError);
+    await expect(fitExperiment(tiny, SCORES, { bootstrap: 0 })).rejects.toThrow(/tiny\.yaml: .*3 parameters but only 1 data point/);
     const linear = join(scratch, 'linear.yaml');
     writeFileSync(linear, `base_config: ${base}\nfitting_parameters:\n  use_log: false\n`);
-    await expect(fitExperiment(linear, SCORES)).rejects.toThrow(/linear\.yaml: use_log is false/);
+    await expect(fitExperiment(linear, SCORES, { bootstrap: 0 })).rejects.toThrow(/linear\.yaml: use_log is false/);
   });
 });

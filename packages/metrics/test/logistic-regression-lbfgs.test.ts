@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dot, matmul, matrix, norm, type Matrix } from '@vvs/linalg';
-import { LogisticRegression, RandomState, StandardScaler, BRAINSCORE_READOUT_C } from '@vvs/metrics';
+import { LogisticRegression, RandomState, StandardScaler, BRAINSCORE_READOUT_C, BRAINSCORE_READOUT_TOL } from '@vvs/metrics';
 
 /**
  * The objective LogisticRegression minimises, `C·Σᵢ −log p(yᵢ | xᵢ) + ‖W‖²/2` with θ = [W (p×k), b (k)],
@@ -127,6 +127,35 @@ async function expectSameFit(X: Matrix, target: Int32Array, k: number, options: 
   return { reference, fitted };
 }
 
+/**
+ * float32 features like a network layer's: class structure plus noise, each column with its own
+ * non-zero mean and scale (so that standardising them changes every value).
+ */
+function float32Features(seed: number, n: number, p: number, k: number) {
+  const rng = new RandomState(seed);
+  const means = Array.from({ length: p }, () => 10 * rng.randomSample() - 2);
+  const scales = Array.from({ length: p }, () => 10 ** (3 * rng.randomSample() - 1.5));
+  const centers = Array.from({ length: k }, () => Array.from({ length: p }, () => rng.randomSample() - 0.5));
+  const labels = Array.from({ length: n }, (_, i) => i % k);
+  const data = new Float32Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = means[j]! + scales[j]! * (centers[labels[i]!]![j]! + 2 * (rng.randomSample() - 0.5));
+  return { features: { rows: n, cols: p, data }, labels };
+}
+
+/** Class probabilities softmax(X·W + b), rows summing to 1. */
+async function probabilities(X: Matrix, coef: Float64Array, intercept: Float64Array, k: number): Promise<number[]> {
+  const scores = await matmul(X, matrix(X.cols, k, coef));
+  const out: number[] = [];
+  for (let i = 0; i < X.rows; i++) {
+    const row = Array.from(scores.data.subarray(i * k, (i + 1) * k), (v, c) => v + intercept[c]!);
+    const max = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    out.push(...e.map((v) => v / sum));
+  }
+  return out;
+}
+
 describe('LogisticRegression L-BFGS', () => {
   it('is bit-identical to the textbook loop over many iterations and history shifts (60 × 40, 3 classes, C = 1)', async () => {
     const { X, target } = problem(4, 60, 40, 3);
@@ -164,5 +193,34 @@ describe('LogisticRegression L-BFGS', () => {
     const first = { coef: Array.from(clf.coef!.data), intercept: Array.from(clf.intercept!), nIter: clf.nIter };
     await clf.fit(X, Array.from(target));
     expect({ coef: Array.from(clf.coef!.data), intercept: Array.from(clf.intercept!), nIter: clf.nIter }).toEqual(first);
+  });
+
+  it('StandardScaler fits and transforms float32 features to the same bits as their float64 widening', () => {
+    const { features } = float32Features(5, 30, 50, 3);
+    const widened = matrix(features.rows, features.cols, features.data);
+    const direct = new StandardScaler().fit(features);
+    const viaWidened = new StandardScaler().fit(widened);
+    expect(Array.from(direct.mean!)).toEqual(Array.from(viaWidened.mean!));
+    expect(Array.from(direct.scale!)).toEqual(Array.from(viaWidened.scale!));
+    expect(Array.from(direct.transform(features).data)).toEqual(Array.from(viaWidened.transform(widened).data));
+  });
+
+  it("the readout path on float32 features gives the textbook fit's probabilities on the widened, standardised features (60 × 500, 4 classes, native products)", async () => {
+    const k = 4;
+    const fitting = float32Features(11, 60, 500, k);
+    const test = float32Features(12, 20, 500, k).features;
+    const options = { C: BRAINSCORE_READOUT_C, tol: BRAINSCORE_READOUT_TOL, maxIter: 1000, memory: 10 };
+    // The readout as it runs: the scaler reads float32, LogisticRegression fits its float64 output.
+    const scaler = new StandardScaler().fit(fitting.features);
+    const clf = await new LogisticRegression(options).fit(scaler.transform(fitting.features), fitting.labels);
+    const actual = Array.from((await clf.predictProba(scaler.transform(test))).data);
+    // The straightforward path: widen, standardise, textbook L-BFGS with fresh arrays everywhere.
+    const widened = matrix(60, 500, fitting.features.data);
+    const reference = new StandardScaler().fit(widened);
+    const ref = await referenceFit(reference.transform(widened), Int32Array.from(fitting.labels), k, options);
+    const expected = await probabilities(reference.transform(matrix(20, 500, test.data)), ref.coef, ref.intercept, k);
+    expect(ref.nIter).toBeGreaterThan(10);
+    expect(clf.nIter).toBe(ref.nIter);
+    for (let t = 0; t < expected.length; t++) expect(Math.abs(actual[t]! - expected[t]!)).toBeLessThanOrEqual(1e-9 + 1e-9 * Math.abs(expected[t]!));
   });
 });

@@ -25,6 +25,8 @@ export type { RegionTableRow, TargetScores } from './region-table.ts';
 export { regionTableCsv, regionTableMarkdown, REGION_TABLE_COLUMNS, MARKDOWN_DECIMALS } from './format.ts';
 export { scoresPerRegionSpec, modelRankingSpec, VEGA_LITE_SCHEMA } from './specs.ts';
 export type { ChartOptions, RegionScoreDatum, RankingDatum } from './specs.ts';
+export { scalingLawSpec } from './scaling-law-spec.ts';
+export type { ScalingLawFigure } from './scaling-law-spec.ts';
 export { renderSvg, svgToPng, DEFAULT_PNG_FONT_FAMILY } from './render.ts';
 export type { PngOptions } from './render.ts';
 export { writeReport, REPORT_PNG_SCALE } from './write.ts';

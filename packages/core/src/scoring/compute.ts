@@ -15,7 +15,7 @@ import {
   type PredictivityResult,
   type RepeatedResponses,
 } from '@vvs/metrics';
-import { inMemorySource, matrix, selectRows, type Matrix, type MatrixLike } from '@vvs/linalg';
+import { inMemorySource, selectRows, type Matrix, type MatrixLike } from '@vvs/linalg';
 
 /** Input of the `predictivity` task: {@link crossValidatedPredictivity}'s arguments. */
 export interface PredictivityTask {
@@ -62,11 +62,11 @@ export interface ReadoutResult {
  * (`model_helpers/brain_transformation/behavior.py`).
  */
 async function readout(task: ReadoutTask): Promise<ReadoutResult> {
-  // Widened to float64 here, where the task runs, so that float32 features cross threads as they are.
-  const fitting = matrix(task.fitting.rows, task.fitting.cols, task.fitting.data);
-  const scaler = new StandardScaler().fit(fitting);
-  const classifier = await new LogisticRegression({ C: task.C, tol: task.tol }).fit(scaler.transform(fitting), task.labels);
-  const probabilities = await classifier.predictProba(scaler.transform(matrix(task.test.rows, task.test.cols, task.test.data)));
+  // The scaler reads the features in their own precision, so that float32 features cross threads
+  // as extracted and only their standardised float64 form is ever allocated here.
+  const scaler = new StandardScaler().fit(task.fitting);
+  const classifier = await new LogisticRegression({ C: task.C, tol: task.tol }).fit(scaler.transform(task.fitting), task.labels);
+  const probabilities = await classifier.predictProba(scaler.transform(task.test));
   return { probabilities, classes: classifier.classes };
 }
 

@@ -4,7 +4,7 @@
  * scikit-learn `LogisticRegression(multi_class='multinomial', C=1e-3)`), whose class probabilities on
  * test images feed I2n.
  */
-import { dot, matmul, matrix, norm, type Matrix } from '@vvs/linalg';
+import { dot, matmul, matrix, norm, type Matrix, type MatrixLike } from '@vvs/linalg';
 import { compareCodePoints } from '../split/unique-labels.ts';
 
 /** Brain-Score's inverse regularisation strength for the behavioural readout. */
@@ -22,6 +22,10 @@ export const BRAINSCORE_READOUT_TOL = 1e-6;
  * scikit-learn's `StandardScaler`: subtract the column mean, divide by the column standard deviation
  * (ddof 0); a constant column is divided by 1, as sklearn does.
  *
+ * Both methods read float32 or float64 rows and compute in float64, so float32 features (as
+ * extracted) are fitted and transformed without a widened float64 copy, to the same bits as
+ * `fit(matrix(rows, cols, features))`: widening a float32 is exact.
+ *
  * @example
  * const scaler = new StandardScaler().fit(Xfit);
  * const Z = scaler.transform(Xtest);
@@ -30,7 +34,7 @@ export class StandardScaler {
   mean?: Float64Array;
   scale?: Float64Array;
 
-  fit(X: Matrix): this {
+  fit(X: MatrixLike): this {
     const { rows: n, cols: p, data } = X;
     const mean = new Float64Array(p);
     const sq = new Float64Array(p);
@@ -47,7 +51,8 @@ export class StandardScaler {
     return this;
   }
 
-  transform(X: Matrix): Matrix {
+  /** The standardised rows `(X − mean) / scale`, in float64. */
+  transform(X: MatrixLike): Matrix {
     const { mean, scale } = this;
     if (!mean || !scale) throw new Error('StandardScaler.transform: call fit first');
     if (X.cols !== mean.length) throw new RangeError(`StandardScaler.transform: ${X.cols} columns, fitted on ${mean.length}`);
@@ -117,9 +122,11 @@ export class LogisticRegression {
     const target = Int32Array.from(labels, (l) => index.get(l)!);
     // Parameters θ = [W (p×k, row-major), b (k)].
     const theta = new Float64Array(p * k + k);
-    const evaluate = (params: Float64Array) => this.lossAndGradient(X, target, params, p, k);
-    let { loss, gradient } = await evaluate(theta);
-    const history: { s: Float64Array; y: Float64Array; rho: number }[] = [];
+    // Two gradient buffers: the accepted point's, and the line search's trial, swapped on acceptance.
+    let gradient = new Float64Array(theta.length);
+    let trial = new Float64Array(theta.length);
+    let { loss, largest } = await this.lossAndGradient(X, target, theta, p, k, gradient);
+    const history: Correction[] = [];
     // sklearn scales its stopping rule by the loss's magnitude too; C·n sets that scale here.
     const scale = Math.max(1, this.C * X.rows);
     let iter = 0;
@@ -128,35 +135,43 @@ export class LogisticRegression {
     // Buffers of a correction pair that left the history (or was rejected), reused for the next one.
     let spare: { s: Float64Array; y: Float64Array } | undefined;
     for (; iter < this.maxIter; iter++) {
-      if (maxAbs(gradient) <= this.tol * scale) break;
-      twoLoop(gradient, history, direction, alpha);
+      if (largest <= this.tol * scale) break;
+      const slope = twoLoop(gradient, history, direction, alpha);
       let step = iter === 0 ? 1 / Math.max(1, norm(gradient)) : 1;
-      const slope = dot(gradient, direction);
-      let next: { loss: number; gradient: Float64Array };
+      let next: { loss: number; largest: number };
       const candidate = spare?.s ?? new Float64Array(theta.length);
       for (;;) {
         for (let i = 0; i < theta.length; i++) candidate[i] = theta[i] + step * direction[i];
-        next = await evaluate(candidate);
+        next = await this.lossAndGradient(X, target, candidate, p, k, trial);
         if (next.loss <= loss + 1e-4 * step * slope || step < 1e-20) break;
         step /= 2;
       }
-      // s = candidate − θ and y = ∇next − ∇ (computed before θ takes the candidate's values).
+      // s = candidate − θ and y = ∇next − ∇ (computed before θ takes the candidate's values), with
+      // s·y, s·s and y·y summed in the same pass: three independent sums, each in `dot`'s order.
       const s = candidate;
       const yv = spare?.y ?? new Float64Array(theta.length);
       spare = undefined;
+      let sy = 0;
+      let ss = 0;
+      let yy = 0;
       for (let i = 0; i < theta.length; i++) {
         const t = theta[i];
         theta[i] = candidate[i];
-        s[i] = candidate[i] - t;
-        yv[i] = next.gradient[i] - gradient[i];
+        const si = candidate[i] - t;
+        const yi = trial[i] - gradient[i];
+        s[i] = si;
+        yv[i] = yi;
+        sy += si * yi;
+        ss += si * si;
+        yy += yi * yi;
       }
-      const sy = dot(s, yv);
-      if (sy > 1e-12 * norm(s) * norm(yv)) {
-        history.push({ s, y: yv, rho: 1 / sy });
+      if (sy > 1e-12 * Math.sqrt(ss) * Math.sqrt(yy)) {
+        history.push({ s, y: yv, rho: 1 / sy, sy, yy });
         if (history.length > this.memory) spare = history.shift();
       } else spare = { s, y: yv };
       loss = next.loss;
-      gradient = next.gradient;
+      largest = next.largest;
+      [gradient, trial] = [trial, gradient];
     }
     this.nIter = iter;
     this.coef = matrix(p, k, theta.subarray(0, p * k));
@@ -172,8 +187,13 @@ export class LogisticRegression {
     return scores;
   }
 
-  private async lossAndGradient(X: Matrix, target: Int32Array, theta: Float64Array, p: number, k: number): Promise<{ loss: number; gradient: Float64Array }> {
-    const W = matrix(p, k, theta.subarray(0, p * k));
+  /**
+   * Writes the objective's gradient at θ into `gradient` (reused across evaluations, so that none
+   * allocates a parameter-sized array) and returns the objective and the gradient's largest
+   * absolute entry (the stopping rule's measure, taken in the pass that assembles the gradient).
+   */
+  private async lossAndGradient(X: Matrix, target: Int32Array, theta: Float64Array, p: number, k: number, gradient: Float64Array): Promise<{ loss: number; largest: number }> {
+    const W: Matrix = { rows: p, cols: k, data: theta.subarray(0, p * k) };
     const b = theta.subarray(p * k);
     const P = await matmul(X, W);
     let loss = 0;
@@ -188,15 +208,20 @@ export class LogisticRegression {
       for (let c = 0; c < k; c++) row[c] = Math.exp(row[c] + b[c] - max) / sum;
       row[target[i]] -= 1; // P − Y
     }
-    const gradW = await matmul(X, P, { transA: true });
-    const gradient = new Float64Array(p * k + k);
+    const gradW = (await matmul(X, P, { transA: true })).data;
     let penalty = 0;
+    let largest = 0;
     for (let t = 0; t < p * k; t++) {
-      gradient[t] = this.C * gradW.data[t] + theta[t];
+      const g = this.C * gradW[t] + theta[t];
+      gradient[t] = g;
+      largest = Math.max(largest, Math.abs(g));
       penalty += theta[t] * theta[t];
     }
-    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) gradient[p * k + c] += this.C * P.data[i * k + c];
-    return { loss: this.C * loss + penalty / 2, gradient };
+    const gradB = gradient.subarray(p * k);
+    gradB.fill(0);
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) gradB[c] += this.C * P.data[i * k + c];
+    for (let c = 0; c < k; c++) largest = Math.max(largest, Math.abs(gradB[c]));
+    return { loss: this.C * loss + penalty / 2, largest };
   }
 }
 
@@ -212,21 +237,35 @@ function softmaxRows(scores: Matrix, intercept: Float64Array): void {
   }
 }
 
-/** L-BFGS two-loop recursion: the descent direction −H·g from the stored corrections. */
+/** An L-BFGS correction pair with the products the recursion reuses: ρ = 1/(s·y), s·y and y·y. */
+interface Correction {
+  s: Float64Array;
+  y: Float64Array;
+  rho: number;
+  sy: number;
+  yy: number;
+}
+
 /**
- * The L-BFGS two-loop recursion (Nocedal & Wright, Alg. 7.4): writes −H·g into `out`. Each update of
- * q is fused with the dot product the next step needs, in the same element order, so the result is
- * the textbook loop's to the last bit in half the passes over memory.
+ * The L-BFGS two-loop recursion (Nocedal & Wright, Alg. 7.4): writes the direction d = −H·g into
+ * `out` and returns the slope g·d. Each update of q is fused with the dot product the next step
+ * needs, in the same element order, and the scaling γ = s·y / y·y reuses the products summed when
+ * the newest pair was stored, so the result is the textbook loop's to the last bit in a third of
+ * the passes over memory.
  */
-function twoLoop(gradient: Float64Array, history: readonly { s: Float64Array; y: Float64Array; rho: number }[], out: Float64Array, alpha: Float64Array): void {
+function twoLoop(gradient: Float64Array, history: readonly Correction[], out: Float64Array, alpha: Float64Array): number {
   const q = out;
   const n = q.length;
   const m = history.length;
-  q.set(gradient);
+  let slope = 0;
   if (m === 0) {
-    for (let t = 0; t < n; t++) q[t] = -q[t];
-    return;
+    for (let t = 0; t < n; t++) {
+      q[t] = -gradient[t];
+      slope += gradient[t] * q[t];
+    }
+    return slope;
   }
+  q.set(gradient);
   // First loop, newest to oldest: α_i = ρ_i·(s_i·q), then q −= α_i·y_i, fused with s_{i−1}·q.
   let sq = dot(history[m - 1]!.s, q);
   for (let i = m - 1; i >= 0; i--) {
@@ -247,14 +286,15 @@ function twoLoop(gradient: Float64Array, history: readonly { s: Float64Array; y:
   }
   // q ·= γ, the newest pair's s·y / y·y, fused with the second loop's first y_0·q.
   const newest = history[m - 1]!;
-  const gamma = dot(newest.s, newest.y) / dot(newest.y, newest.y);
+  const gamma = newest.sy / newest.yy;
   const y0 = history[0]!.y;
   let yq = 0;
   for (let t = 0; t < n; t++) {
     q[t] *= gamma;
     yq += y0[t] * q[t];
   }
-  // Second loop, oldest to newest: β_i = ρ_i·(y_i·q), q += s_i·(α_i − β_i), fused with y_{i+1}·q.
+  // Second loop, oldest to newest: β_i = ρ_i·(y_i·q), q += s_i·(α_i − β_i), fused with y_{i+1}·q;
+  // the last pass negates q and sums the slope g·d.
   for (let i = 0; i < m; i++) {
     const { s, rho } = history[i]!;
     const c = alpha[i]! - rho * yq;
@@ -267,13 +307,11 @@ function twoLoop(gradient: Float64Array, history: readonly { s: Float64Array; y:
       }
       yq = acc;
     } else {
-      for (let t = 0; t < n; t++) q[t] = -(q[t] + s[t] * c);
+      for (let t = 0; t < n; t++) {
+        q[t] = -(q[t] + s[t] * c);
+        slope += gradient[t] * q[t];
+      }
     }
   }
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
+  return slope;
 }
