@@ -255,6 +255,13 @@ describe('errors name the config file', () => {
     await expectInputError(() => selectData(table, config), path, /no rows left after data_filters\.set_filters\.region/);
   });
 
+  it('a NaN score (an empty cell), naming the row', async () => {
+    const config = await loadFitConfig(configPath('parameter/parameter_scaling.yaml'));
+    const target = 'resnet18_imagenet_full';
+    const missing: ScoreTable = { ...table, rows: table.rows.map((r) => (r.model_id === target ? { ...r, score: null } : r)) };
+    await expectInputError(() => selectData(missing, config), config.path, new RegExp(`column "score" is NaN in selected row \\d+ \\(model_id "${target}"\\)`));
+  });
+
   it('a score of 1 (y = 1 − score = 0 cannot be logged)', async () => {
     const config = await loadFitConfig(configPath('compute/compute_neuro.yaml'));
     const target = 'alexnet_ecoset_100_seed-0';
