@@ -58,7 +58,7 @@ export function scalingLawFigure(fit: ExperimentFit): ScalingLawFigure {
     const curve = lawCurve(fit.fit.form, fit.params.raw, grid, scale);
     const band = fit.bootstrap ? curveBand(fit.fit.form, fit.bootstrap.fits, grid, scale) : undefined;
     return {
-      title: `${fit.experiment}: ${fitting.invertY ? '1 − S' : 'S'} = ${fmt(c.E!)} + ${fmt(c.A!)}·x^−${fmt(c.alpha!)}`,
+      title: `${fit.experiment}: ${fitting.invertY ? '1 − S' : 'S'} = ${fmt(c.E!)} + ${fmt(c.A!)}·x^(−${fmt(c.alpha!)})`,
       subtitle: `${fit.function}, n = ${fit.n}${fit.bootstrap ? `, 95 % band of ${fit.bootstrap.samples} bootstrap fits` : ''}, x = ${fitting.X} / ${xScale.toExponential()}`,
       xTitle: X_TITLES[fitting.X!] ?? fitting.X!,
       yTitle: yTitle(fit),
@@ -92,7 +92,7 @@ export function scalingLawFigure(fit: ExperimentFit): ScalingLawFigure {
     });
   }
   return {
-    title: `${fit.experiment}: compute-optimal frontier, N* ∝ C^${fmt(allocation.a / allocation.n)}, D* ∝ C^${fmt(allocation.b / allocation.n)}`,
+    title: `${fit.experiment}: compute-optimal frontier, N* ∝ C^(${fmt(allocation.a / allocation.n)}), D* ∝ C^(${fmt(allocation.b / allocation.n)})`,
     subtitle: `${fit.function}, n = ${fit.n}, ${allocation.convention} convention (C ≈ ${fmt(allocation.m)}·(N·D)^${fmt(allocation.n)})`,
     xTitle: X_TITLES.total_flops!,
     yTitle: yTitle(fit),

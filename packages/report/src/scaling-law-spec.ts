@@ -40,7 +40,18 @@ const HEIGHT = 320;
  * }));
  */
 export function scalingLawSpec(figure: ScalingLawFigure): TopLevelSpec {
-  const x = { field: 'x', type: 'quantitative', scale: { type: 'log' }, title: figure.xTitle, axis: { format: '.0e', grid: false } } as const;
+  // The x axis spans the data exactly (a "nice" log domain can add most of a decade of blank space),
+  // with a tick at each power of ten.
+  const xs = [...figure.points, ...figure.curve].map((p) => p.x).filter((v) => v > 0 && Number.isFinite(v));
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const decades = Array.from({ length: Math.max(0, Math.floor(Math.log10(hi)) - Math.ceil(Math.log10(lo)) + 1) }, (_, k) => 10 ** (Math.ceil(Math.log10(lo)) + k));
+  const x = {
+    field: 'x',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, domain: [lo, hi], nice: false },
+    title: figure.xTitle,
+    axis: { format: '.0e', grid: false, values: decades },
+  };
   const y = { field: 'y', type: 'quantitative', scale: { zero: false }, title: figure.yTitle } as const;
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
   if (figure.band !== undefined && figure.band.length > 0) {
