@@ -10,8 +10,9 @@
  *    two runs' scores are bit-identical.
  *
  * Before that it calibrates the machine: the throughput of two threads against one on a loop that
- * stays in cache and on one that streams through memory (as the suite's large feature matrices and
- * L-BFGS histories do). The suite's speed-up cannot exceed what the machine gives the mix.
+ * stays in cache, on one that streams through memory (as the suite's large feature matrices and
+ * L-BFGS histories do), and on the readout's matrix products. The suite's speed-up cannot exceed
+ * what the machine gives the mix.
  *
  * Flags: --workers 1,2 (the counts to run), --models a,b (instead of the built-in three).
  */
@@ -68,9 +69,24 @@ async function loopSeconds(threads: number, { length, passes }: { length: number
   return (performance.now() - started) / 1000;
 }
 
+/** The readout's products (bench/calibrate-gemm.mjs): its shapes, and passes enough for about 2 s on one thread. */
+const GEMM_CALIBRATION = { rows: 320, cols: 25_088, classes: 8, passes: 100 } as const;
+
+/** Seconds for `threads` threads each running the readout's matrix products at once (the slowest thread's time). */
+async function gemmSeconds(threads: number): Promise<number> {
+  const seconds = await Promise.all(
+    Array.from({ length: threads }, () => new Promise<number>((done, fail) => {
+      const worker = new Worker(new URL('./calibrate-gemm.mjs', import.meta.url), { workerData: GEMM_CALIBRATION });
+      worker.once('message', (s: number) => void worker.terminate().then(() => done(s))).once('error', fail);
+    })),
+  );
+  return Math.max(...seconds);
+}
+
 const throughput = async (kind: keyof typeof CALIBRATION) => (2 * (await loopSeconds(1, CALIBRATION[kind]))) / (await loopSeconds(2, CALIBRATION[kind]));
 console.log('\n== This machine: throughput of 2 threads against 1 ==');
 console.log(`a loop in cache ${(await throughput('cache')).toFixed(2)}×   a loop streaming through memory ${(await throughput('memory')).toFixed(2)}×`);
+console.log(`the readout's matrix products (onnxruntime's GEMM, 320 × 25,088 × 8) ${((2 * (await gemmSeconds(1))) / (await gemmSeconds(2))).toFixed(2)}×`);
 
 // Build the CLI bundle before timing anything.
 spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/vvs.js'), '--help'], { cwd: ROOT, stdio: 'ignore' });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadFixture, sharedPath } from '@vvs/test-utils';
+import { expectAllClose, loadFixture, sharedPath } from '@vvs/test-utils';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
 const CONFIG = sharedPath('seed/fit-configs/parameter/parameter_scaling.yaml');
@@ -48,11 +48,6 @@ function vvsFit(args: string[], { config = CONFIG, env = {} }: { config?: string
   });
 }
 
-/** |actual − expected| ≤ rtol·|expected|, with the numbers in the failure message. */
-function expectRelClose(actual: number, expected: number, rtol: number, label: string): void {
-  expect(Math.abs(actual - expected), `${label}: ${actual} vs ${expected}`).toBeLessThanOrEqual(rtol * Math.abs(expected));
-}
-
 interface Percentiles {
   'p2.5': number;
   p50: number;
@@ -78,8 +73,8 @@ describe('vvs fit', () => {
     expect(fit.experiment).toBe('parameter_scaling');
     expect(fit.function).toBe('power_law_LSE');
     expect(fit.n).toBe(STORED.n_data_points);
-    expectRelClose(fit.loss, STORED.best_huber_loss, LOSS_RTOL, 'loss');
-    for (const name of ['E', 'A', 'alpha'] as const) expectRelClose(fit.params.converted[name]!, STORED.params_converted[name], PARAM_RTOL, name);
+    expectAllClose([fit.loss], [STORED.best_huber_loss], { rtol: LOSS_RTOL }, 'loss');
+    for (const name of ['E', 'A', 'alpha'] as const) expectAllClose([fit.params.converted[name]!], [STORED.params_converted[name]], { rtol: PARAM_RTOL }, name);
     expect(fit.bootstrap).not.toBeNull();
     const { samples, seed, params } = fit.bootstrap!;
     expect([samples, seed]).toEqual([8, 42]);
@@ -96,7 +91,7 @@ describe('vvs fit', () => {
     expect(code).toBe(0);
     const fit = JSON.parse(stdout) as FitJson;
     expect(fit.bootstrap).toBeNull();
-    expectRelClose(fit.loss, STORED.best_huber_loss, LOSS_RTOL, 'loss');
+    expectAllClose([fit.loss], [STORED.best_huber_loss], { rtol: LOSS_RTOL }, 'loss');
   });
 
   it('--plot writes the figure as SVG (axis titles, experiment) and as PNG', async () => {
