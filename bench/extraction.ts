@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:extraction` (and the second half of `pnpm bench`): vvs's activation extraction on
- * resnet18 (/work/shared/models/resnet18-seed0.onnx), on seeded random 224 × 224 RGB PNGs.
+ * resnet18 (models/resnet18-seed0.onnx of the shared data), on seeded random 224 × 224 RGB PNGs.
  *
  * 1. Throughput: images/second for the model's output at batch 32 on the CPU, vvs (onnxruntime,
  *    `OnnxModelAdapter`) and, when /usr/bin/python3 has torch and torchvision, torch
@@ -26,7 +26,8 @@ import { encodePng } from '@vvs/test-utils';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PYTHON = '/usr/bin/python3';
-const MODEL_DIR = '/work/shared/models';
+/** The reference models (test and bench data only, read where `VVS_SHARED` says, default ../shared). */
+const MODEL_DIR = join(process.env.VVS_SHARED ?? resolve(ROOT, '../shared'), 'models');
 const ONNX_MODEL = join(MODEL_DIR, 'resnet18-seed0.onnx');
 const TORCH_MODEL = join(MODEL_DIR, 'resnet18-seed0.pt');
 /** Side of the square synthetic images: the model's input size, so both pipelines' resize is a no-op. */
