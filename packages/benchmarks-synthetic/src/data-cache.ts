@@ -13,57 +13,98 @@ import { inMemoryStimulusSet } from './raster.ts';
 import syntheticPackage from '../package.json' with { type: 'json' };
 
 /** Bumped when the stored form changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The folder of the cache folder that holds the synthetic suite's data. */
 const FOLDER = 'synthetic';
 
-/** Tags of the values JSON cannot hold as they are. */
+/**
+ * Alignment of every binary block in the file (the widest element, float64), so that a block can be
+ * copied out as a typed array of its type.
+ */
+const ALIGN = 8;
+
+/** Tags of the values JSON cannot hold as they are; binary ones point into the file's blocks. */
 type Tagged =
-  | { readonly $: 'f64' | 'f32' | 'i32' | 'u8'; readonly b64: string }
+  | { readonly $: 'f64' | 'f32' | 'i32' | 'u8'; readonly block: number }
   | { readonly $: 'nan' }
-  | { readonly $: 'stimuli'; readonly identifier: string; readonly visualDegrees: number; readonly rows: unknown; readonly images: Record<string, string> };
+  | { readonly $: 'stimuli'; readonly identifier: string; readonly visualDegrees: number; readonly rows: unknown; readonly images: Record<string, number> };
 
 const TYPED = { f64: Float64Array, f32: Float32Array, i32: Int32Array, u8: Uint8Array } as const;
 
-function bytesOf(view: ArrayBufferView): Buffer {
-  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-/** `value` with typed arrays, NaNs and stimulus sets replaced by tagged objects (images read from the set). */
-async function encode(value: unknown): Promise<unknown> {
+/**
+ * `value` with typed arrays, NaNs and stimulus sets replaced by tagged objects; the bytes of typed
+ * arrays and images go to `blocks` (images read from the set), which the tags index.
+ */
+async function encode(value: unknown, blocks: Uint8Array[]): Promise<unknown> {
   if (typeof value === 'number') return Number.isNaN(value) ? ({ $: 'nan' } satisfies Tagged) : value;
   if (value === null || typeof value !== 'object') return value;
   for (const [tag, type] of Object.entries(TYPED)) {
-    if (value instanceof type) return { $: tag, b64: bytesOf(value).toString('base64') };
+    if (value instanceof type) return { $: tag, block: blocks.push(bytesOf(value)) - 1 };
   }
-  if (Array.isArray(value)) return Promise.all(value.map(encode));
+  if (Array.isArray(value)) return Promise.all(value.map((v) => encode(v, blocks)));
   if (isStimulusSet(value)) {
-    const images: Record<string, string> = {};
-    for (const { stimulus_id: id } of value.rows) images[id] = Buffer.from(await value.getImage(id)).toString('base64');
-    return { $: 'stimuli', identifier: value.identifier, visualDegrees: value.visualDegrees ?? Number.NaN, rows: await encode(value.rows), images } satisfies Tagged;
+    const images: Record<string, number> = {};
+    for (const { stimulus_id: id } of value.rows) images[id] = blocks.push(await value.getImage(id)) - 1;
+    return { $: 'stimuli', identifier: value.identifier, visualDegrees: value.visualDegrees ?? Number.NaN, rows: await encode(value.rows, blocks), images } satisfies Tagged;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (typeof v !== 'function') out[key] = await encode(v);
+  for (const [key, v] of Object.entries(value)) if (typeof v !== 'function') out[key] = await encode(v, blocks);
   return out;
 }
 
-function decode(value: unknown): unknown {
+/** `value` decoded, each block copied out into an array of its own (nothing shares the file's buffer). */
+function decode(value: unknown, block: (index: number) => ArrayBuffer): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(decode);
+  if (Array.isArray(value)) return value.map((v) => decode(v, block));
   const tagged = value as Tagged;
   if (tagged.$ === 'nan') return Number.NaN;
   if (tagged.$ === 'stimuli') {
-    const images = new Map(Object.entries(tagged.images).map(([id, b64]) => [id, new Uint8Array(Buffer.from(b64, 'base64'))]));
-    return inMemoryStimulusSet(tagged.identifier, tagged.visualDegrees, decode(tagged.rows) as StimulusSet['rows'], images);
+    const images = new Map(Object.entries(tagged.images).map(([id, index]) => [id, new Uint8Array(block(index))]));
+    return inMemoryStimulusSet(tagged.identifier, tagged.visualDegrees, decode(tagged.rows, block) as StimulusSet['rows'], images);
   }
-  if (tagged.$ in TYPED && 'b64' in tagged) {
-    const bytes = Buffer.from(tagged.b64, 'base64');
-    const Type = TYPED[tagged.$ as keyof typeof TYPED];
-    // Copied into a fresh, aligned buffer of the right type.
-    return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  if (tagged.$ in TYPED && 'block' in tagged) return new TYPED[tagged.$ as keyof typeof TYPED](block(tagged.block));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v, block)]));
+}
+
+const padded = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+/**
+ * The stored form: a little-endian uint32 with the header's length, the header (JSON: the value
+ * with tags, and each block's offset and length), then the blocks, each at an aligned offset. Binary
+ * blocks rather than base64 in JSON: reading the suite's data back is then a copy, not a parse.
+ */
+async function serialise(value: unknown): Promise<Uint8Array> {
+  const blocks: Uint8Array[] = [];
+  const tagged = await encode(value, blocks);
+  const layout: [number, number][] = [];
+  let offset = 0;
+  for (const b of blocks) {
+    layout.push([offset, b.byteLength]);
+    offset = padded(offset + b.byteLength);
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+  const header = Buffer.from(JSON.stringify({ value: tagged, blocks: layout }), 'utf8');
+  const start = padded(4 + header.byteLength);
+  const out = new Uint8Array(start + offset);
+  new DataView(out.buffer).setUint32(0, header.byteLength, true);
+  out.set(header, 4);
+  blocks.forEach((b, i) => out.set(b, start + layout[i]![0]));
+  return out;
+}
+
+function deserialise(file: Uint8Array): unknown {
+  const headerLength = new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(0, true);
+  const { value, blocks } = JSON.parse(Buffer.from(file.buffer, file.byteOffset + 4, headerLength).toString('utf8')) as { value: unknown; blocks: [number, number][] };
+  const start = file.byteOffset + padded(4 + headerLength);
+  return decode(value, (index) => {
+    const [offset, length] = blocks[index]!;
+    if (start + offset + length > file.byteOffset + file.byteLength) throw new RangeError(`block ${index} lies past the end of the file`);
+    return file.buffer.slice(start + offset, start + offset + length) as ArrayBuffer;
+  });
 }
 
 function isStimulusSet(value: object): value is StimulusSet {
@@ -80,14 +121,14 @@ function isStimulusSet(value: object): value is StimulusSet {
  */
 export async function cachedOnDisk<T>(name: string, seed: number, version: number, make: () => Promise<T>): Promise<T> {
   const dir = join(defaultCacheDir(), FOLDER);
-  const file = join(dir, `${name}-seed${seed}-v${version}-${syntheticPackage.version}-f${FORMAT}.json`);
+  const file = join(dir, `${name}-seed${seed}-v${version}-${syntheticPackage.version}-f${FORMAT}.bin`);
   try {
-    return decode(JSON.parse(await readFile(file, 'utf8'))) as T;
+    return deserialise(await readFile(file)) as T;
   } catch {
     // missing or unreadable: made afresh below
   }
   const value = await make();
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(file, JSON.stringify(await encode(value)));
+  await writeFileAtomic(file, await serialise(value));
   return value;
 }
