@@ -17,6 +17,7 @@ import { registerResults } from './commands/results.ts';
 import { registerReport } from './commands/report.ts';
 import { registerErrorConsistency } from './commands/error-consistency.ts';
 import { registerFit } from './commands/fit.ts';
+import { registerSeed } from './commands/seed.ts';
 
 /**
  * The `vvs` program with every command registered; errors surface as exceptions (see {@link main}).
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerData(program, { catalog: async () => (await createRegistry()).dataSets });
   registerErrorConsistency(program);
   registerFit(program);
+  registerSeed(program);
   return program;
 }
 

@@ -51,6 +51,6 @@ export { lawCurve, curveBand, logSpace, BAND_PERCENTILES } from './curves.ts';
 export type { ScoreScale, CurveBand } from './curves.ts';
 export { scalingLawFigure } from './figure.ts';
 
-// The seed's scores table, fetched on first use.
-export { seedScoresTable, seedFileUrl, SEED_REPOSITORY, SEED_REF, SEED_SCORES_TABLE } from './seed-scores.ts';
-export type { SeedScoresOptions } from './seed-scores.ts';
+// The seed's scores table, fetched on first use (kept in @vvs/seed with the seed's other tables).
+export { seedScoresTable, seedFileUrl, SEED_REPOSITORY, SEED_REF, SEED_SCORES_TABLE } from '@vvs/seed';
+export type { SeedScoresOptions } from '@vvs/seed';
