@@ -17,6 +17,7 @@ import { registerResults } from './commands/results.ts';
 import { registerReport } from './commands/report.ts';
 import { registerErrorConsistency } from './commands/error-consistency.ts';
 import { registerFit } from './commands/fit.ts';
+import { registerConvert } from './commands/convert.ts';
 import { registerSeed } from './commands/seed.ts';
 
 /**
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerData(program, { catalog: async () => (await createRegistry()).dataSets });
   registerErrorConsistency(program);
   registerFit(program);
+  registerConvert(program);
   registerSeed(program);
   return program;
 }

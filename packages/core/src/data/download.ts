@@ -3,7 +3,8 @@
  * at all: bytes go to `<destination>.partial`, an interrupted transfer resumes from where it stopped
  * (HTTP `Range`), transient failures are retried with exponential backoff, and the SHA-1 is checked
  * before the file is renamed into place — what Brain-Score's fetcher does (`BotoFetcher` +
- * `verify_sha1`), plus resumption and atomicity.
+ * `verify_sha1`), plus resumption and atomicity. Files whose publisher gives no checksum (the
+ * scaling-laws seed's checkpoints) are checked by their size instead, when the caller says so.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -47,8 +48,14 @@ export interface DownloadProgress {
 
 /** Options of {@link downloadFile}. */
 export interface DownloadOptions {
-  /** Expected SHA-1 of the complete file, 40 lowercase hex digits. */
-  readonly sha1: string;
+  /**
+   * Expected SHA-1 of the complete file, 40 lowercase hex digits; or `null` to accept a size-only
+   * check, for files whose publisher gives no checksum: the complete file must then have `size`
+   * bytes when given, else the size the server announces (a 200's `Content-Length`, a 206's
+   * `Content-Range` total), and a download whose size nobody announces is refused. A size check
+   * catches truncation, not corruption; pass a SHA-1 whenever one is known.
+   */
+  readonly sha1: string | null;
   /** Expected size in bytes, when known: a shorter body is retried as truncated. */
   readonly size?: number;
   /** Retries after the first attempt for network errors, 5xx responses and truncated bodies. Default 4. */
@@ -166,16 +173,17 @@ interface Transfer {
 
 /**
  * One HTTP attempt: appends the rest of the file to the `.partial` (or rewrites it when the server
- * ignores `Range`). Throws a transient {@link DownloadError} for what a retry may fix.
+ * ignores `Range`). Throws a transient {@link DownloadError} for what a retry may fix. Returns the
+ * complete file's size as far as `size` or the server says it (undefined when neither does).
  */
-async function transferOnce(t: Transfer): Promise<void> {
+async function transferOnce(t: Transfer): Promise<number | undefined> {
   let offset = await sizeOrZero(t.partial);
   if (t.size !== undefined && offset > t.size) {
     await rm(t.partial, { force: true });
     offset = 0;
   }
   // A partial as long as the file finished downloading before (say, the rename was interrupted).
-  if (t.size !== undefined && offset === t.size && offset > 0) return;
+  if (t.size !== undefined && offset === t.size && offset > 0) return t.size;
 
   let response: Response;
   try {
@@ -188,7 +196,7 @@ async function transferOnce(t: Transfer): Promise<void> {
   if (response.status === HTTP_RANGE_NOT_SATISFIABLE && offset > 0) {
     await response.body?.cancel();
     // Nothing lies past the partial's end: it is the whole file when the server's size agrees.
-    if (unsatisfiedRangeTotal(response.headers.get('content-range')) === offset) return;
+    if (unsatisfiedRangeTotal(response.headers.get('content-range')) === offset) return offset;
     await rm(t.partial, { force: true });
     throw new DownloadError(`${t.url}: the server refused to resume at byte ${offset}; restarting`, { url: t.url, status: response.status, transient: true });
   }
@@ -235,10 +243,11 @@ async function transferOnce(t: Transfer): Promise<void> {
   if (expected !== undefined && received < expected) {
     throw new DownloadError(`${t.url}: body ended after ${received} of ${expected} bytes`, { url: t.url, transient: true });
   }
+  return total ?? expected;
 }
 
-/** Copies a `file:` URL's file to the partial path (a local mirror needs no retries). */
-async function copyLocal(url: string, partial: string, file: string, onProgress?: (event: DownloadProgress) => void): Promise<void> {
+/** Copies a `file:` URL's file to the partial path (a local mirror needs no retries); returns its size. */
+async function copyLocal(url: string, partial: string, file: string, onProgress?: (event: DownloadProgress) => void): Promise<number> {
   const source = fileURLToPath(url);
   let total: number;
   try {
@@ -253,6 +262,22 @@ async function copyLocal(url: string, partial: string, file: string, onProgress?
   onProgress?.({ file, received: 0, total });
   await copyFile(source, partial);
   onProgress?.({ file, received: total, total });
+  return total;
+}
+
+/**
+ * The size-only check of a download without a published checksum: the partial must have `expected`
+ * bytes; otherwise, or when no size is known, it is deleted and a non-transient DownloadError thrown.
+ */
+async function checkSize(url: string, partial: string, expected: number | undefined): Promise<void> {
+  const actual = await sizeOrZero(partial);
+  if (expected === actual) return;
+  await rm(partial, { force: true });
+  const problem =
+    expected === undefined
+      ? 'no checksum is published and the server announced no size, so the download cannot be verified'
+      : `downloaded ${actual} bytes, expected ${expected}`;
+  throw new DownloadError(`${url}: ${problem}; the download was discarded`, { url, transient: false });
 }
 
 /**
@@ -265,8 +290,10 @@ async function copyLocal(url: string, partial: string, file: string, onProgress?
  *   retried up to `retries` times, after `backoffMs · 2^attempt` ms, each retry resuming; 4xx
  *   answers other than 416 fail at once.
  * - The complete file's SHA-1 must equal `sha1`: otherwise the partial is deleted and a
- *   {@link ChecksumError} is thrown. On success the file is fsynced and renamed onto `destination`
- *   (atomic on POSIX: no reader sees a partial file under the final name).
+ *   {@link ChecksumError} is thrown. With `sha1: null` (no checksum published) its size must equal
+ *   `size`, or the size the server announced: otherwise, or when no size is known, the partial is
+ *   deleted and a non-transient {@link DownloadError} is thrown. On success the file is fsynced and
+ *   renamed onto `destination` (atomic on POSIX: no reader sees a partial file under the final name).
  * - A `file:` URL (a local mirror) is copied, then verified the same way.
  *
  * Two processes downloading the same destination at once would share the `.partial`; callers that
@@ -274,9 +301,11 @@ async function copyLocal(url: string, partial: string, file: string, onProgress?
  *
  * @param url - an `http:`, `https:` or `file:` URL.
  * @param destination - the final path; its folder is created when missing.
- * @param options - the expected `sha1` (required), `size`, retry policy, abort signal, progress callback, `fetch`.
+ * @param options - the expected `sha1` (required: a digest, or `null` for a size-only check), `size`,
+ *   retry policy, abort signal, progress callback, `fetch`.
  * @throws ChecksumError on a SHA-1 mismatch; DownloadError for an HTTP error, a network failure that
- *   outlasted the retries, or a missing local file; the signal's reason when aborted; TypeError for a
+ *   outlasted the retries, a missing local file, or (size-only check) a size that differs or that
+ *   nobody announced; the signal's reason when aborted; TypeError for a
  *   malformed `sha1` or an unsupported URL.
  * @example
  * await downloadFile(
@@ -284,10 +313,12 @@ async function copyLocal(url: string, partial: string, file: string, onProgress?
  *   '/home/me/.cache/vvs/MajajHong2015.public/assy_dicarlo_MajajHong2015_public.nc',
  *   { sha1: '…', onProgress: ({ received, total }) => console.error(received, total) },
  * );
+ * // No checksum published: the size the server announces is the check.
+ * await downloadFile('https://epfl-neuroailab-scalinglaws.s3.eu-north-1.amazonaws.com/checkpoints/resnet18_imagenet_full/ep100.pt', dest, { sha1: null });
  */
 export async function downloadFile(url: string, destination: string, options: DownloadOptions): Promise<void> {
   const { sha1, size, retries = DEFAULT_RETRIES, backoffMs = DEFAULT_BACKOFF_MS, signal, onProgress } = options;
-  if (!SHA1_PATTERN.test(sha1)) throw new TypeError(`sha1: expected 40 lowercase hex digits, got ${JSON.stringify(sha1)}`);
+  if (sha1 !== null && !SHA1_PATTERN.test(sha1)) throw new TypeError(`sha1: expected 40 lowercase hex digits or null (size-only check), got ${JSON.stringify(sha1)}`);
   if (!(Number.isSafeInteger(retries) && retries >= 0)) throw new RangeError(`retries: expected a non-negative integer, got ${retries}`);
   if (!(Number.isFinite(backoffMs) && backoffMs >= 0)) throw new RangeError(`backoffMs: expected a non-negative number of milliseconds, got ${backoffMs}`);
   const protocol = new URL(url).protocol;
@@ -299,13 +330,15 @@ export async function downloadFile(url: string, destination: string, options: Do
   const partial = `${destination}${PARTIAL_SUFFIX}`;
   const file = basename(destination);
 
+  // The complete file's size as `size`, the server or the local file says it.
+  let announced: number | undefined;
   if (protocol === 'file:') {
-    await copyLocal(url, partial, file, onProgress);
+    announced = await copyLocal(url, partial, file, onProgress);
   } else {
     const transfer: Transfer = { url, partial, file, size, fetch: options.fetch ?? globalThis.fetch, signal, onProgress };
     for (let attempt = 0; ; attempt++) {
       try {
-        await transferOnce(transfer);
+        announced = await transferOnce(transfer);
         break;
       } catch (error) {
         if (!(error instanceof DownloadError && error.transient)) throw error;
@@ -317,10 +350,14 @@ export async function downloadFile(url: string, destination: string, options: Do
     }
   }
 
-  const actual = await sha1OfFile(partial);
-  if (actual !== sha1) {
-    await rm(partial, { force: true });
-    throw new ChecksumError(url, sha1, actual);
+  if (sha1 === null) {
+    await checkSize(url, partial, size ?? announced);
+  } else {
+    const actual = await sha1OfFile(partial);
+    if (actual !== sha1) {
+      await rm(partial, { force: true });
+      throw new ChecksumError(url, sha1, actual);
+    }
   }
   const handle = await open(partial, 'r+');
   try {

@@ -210,3 +210,53 @@ describe('downloadFile', () => {
     await expect(downloadFile('ftp://example.invalid/x', destination(), { sha1: SHA1 })).rejects.toThrow(/http:, https: or file:/);
   });
 });
+
+describe('downloadFile with sha1: null (no checksum published: a size-only check)', () => {
+  it('accepts a complete body at the size the server announces, reporting progress', async () => {
+    server = await startServer((req, res) => sendFile(req, res, BODY));
+    const dest = destination();
+    const events: DownloadProgress[] = [];
+    await downloadFile(`${server.url}/file.bin`, dest, { sha1: null, onProgress: (e) => events.push(e) });
+    expect(readFileSync(dest).equals(BODY)).toBe(true);
+    expect(existsSync(`${dest}.partial`)).toBe(false);
+    expect(events.at(-1)).toEqual({ file: 'file.bin', received: BODY.length, total: BODY.length });
+  });
+
+  it('retries a truncated body (resuming) and accepts the file once complete', async () => {
+    server = await startServer((req, res, k) => (k === 0 ? sendTruncated(res, BODY, 70_000) : sendFile(req, res, BODY)));
+    const dest = destination();
+    await downloadFile(`${server.url}/file.bin`, dest, { sha1: null, ...FAST });
+    expect(server.requests.map((r) => r.range)).toEqual([undefined, 'bytes=70000-']);
+    expect(readFileSync(dest).equals(BODY)).toBe(true);
+  });
+
+  it('rejects a body that stays truncated: DownloadError, nothing under the final name', async () => {
+    server = await startServer((_req, res) => sendTruncated(res, BODY, 1000));
+    const dest = destination();
+    const error = await downloadFile(`${server.url}/file.bin`, dest, { sha1: null, retries: 1, ...FAST }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/connection lost after \d+ bytes .*gave up after 2 attempts/);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('rejects a complete body whose size differs from `size`, and one whose size nobody announces', async () => {
+    server = await startServer((req, res) => sendFile(req, res, BODY));
+    const dest = destination();
+    const wrong = await downloadFile(`${server.url}/file.bin`, dest, { sha1: null, size: BODY.length - 1 }).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(DownloadError);
+    expect((wrong as DownloadError).transient).toBe(false);
+    expect((wrong as Error).message).toMatch(/downloaded 200000 bytes, expected 199999; the download was discarded/);
+    expect(existsSync(dest)).toBe(false);
+    expect(existsSync(`${dest}.partial`)).toBe(false);
+    await server.close();
+
+    // Chunked transfer encoding: no Content-Length, so nothing to check the body against.
+    server = await startServer((_req, res) => res.writeHead(200).end(BODY));
+    const unknown = destination();
+    const error = await downloadFile(`${server.url}/file.bin`, unknown, { sha1: null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as Error).message).toMatch(/announced no size, so the download cannot be verified/);
+    expect(existsSync(unknown)).toBe(false);
+    expect(existsSync(`${unknown}.partial`)).toBe(false);
+  });
+});
