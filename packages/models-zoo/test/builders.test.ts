@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '@vvs/core';
 import { OnnxModel, moduleTensors } from '@vvs/models-onnx';
 import { expectAllClose, loadFixture, sharedPath } from '@vvs/test-utils';
@@ -7,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHITECTURES, buildOnnx, inferArchitecture } from '../src/builders/build-onnx.ts';
 import { buildResNet, inferResNetConfig } from '../src/builders/resnet.ts';
 import { buildAlexNet } from '../src/builders/alexnet.ts';
-import { readCheckpoint } from '../src/torch/checkpoint.ts';
+import { readCheckpoint, writeCheckpoint } from '../src/torch/checkpoint.ts';
+import { tensor } from '../src/torch/tensor.ts';
 import type { StateDictTensor } from '../src/builders/state-dict.ts';
 import { randomResNetStateDict, resnetForward } from './reference-forward.ts';
 import type { Activation, TinyResNet } from './reference-forward.ts';
@@ -208,15 +211,32 @@ describe('class count', () => {
 const TINY_SIZE = 32;
 
 /**
- * Builds a random-weight ResNet, runs it on a 2×3×32×32 input and checks its output and `layers`
- * against the float64 forward pass, within 1e-4 of each tensor's largest magnitude; returns the
- * measured deviations.
+ * Builds a random-weight ResNet the way a seed checkpoint reaches vvs — written as a `.pt` file in the
+ * seed's Composer layout (`state.model`, names under `module.`) by `writeCheckpoint`, read back by
+ * `readCheckpoint`, then built — runs it on a 2×3×32×32 input and checks its output and `layers`
+ * against the float64 forward pass of the original weights, within 1e-4 of each tensor's largest
+ * magnitude; returns the measured deviations.
  */
 async function expectMatchesReference(spec: TinyResNet, seed: number, layers: string[]): Promise<Record<string, number>> {
-  const sd = randomResNetStateDict(spec, seed);
+  const original = randomResNetStateDict(spec, seed);
+  const dir = mkdtempSync(join(tmpdir(), 'vvs-builders-'));
+  let sd: ReadonlyMap<string, StateDictTensor>;
+  try {
+    const file = join(dir, 'ep100.pt');
+    const asTensor = (t: StateDictTensor) =>
+      t.data instanceof BigInt64Array ? tensor('int64', [...t.shape], t.data) : tensor('float32', [...t.shape], Float32Array.from(t.data));
+    const wrapped = new Map([...original].map(([key, t]) => [`module.${key}`, asTensor(t)]));
+    await writeCheckpoint(file, { state: { model: wrapped } });
+    const read = await readCheckpoint(file);
+    expect(read.keyPath).toEqual(['state', 'model']);
+    expect([...read.stateDict.keys()]).toEqual([...original.keys()]);
+    sd = read.stateDict;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const input = Float32Array.from({ length: 2 * 3 * TINY_SIZE * TINY_SIZE }, (_, i) => Math.sin(i * 0.37) + Math.cos(i * 0.011));
   const x: Activation = { shape: [2, 3, TINY_SIZE, TINY_SIZE], data: Float64Array.from(input) };
-  const reference = resnetForward(spec, sd, x);
+  const reference = resnetForward(spec, original, x);
   const { architecture, bytes } = buildOnnx(sd, { inputSize: TINY_SIZE });
   expect(architecture).toBe('resnet');
   const model = await OnnxModel.fromBytes(bytes, 'tiny.onnx', { intraOpNumThreads: 1 });
