@@ -18,3 +18,5 @@ export { SEED_ARTIFACTS, SEED_REF, SEED_REPOSITORY, SEED_SCORES_TABLE, seedArtif
 export type { SeedArtifactInfo, SeedArtifactName, SeedArtifactOptions, SeedScoresOptions } from './artifacts.ts';
 export { SEED_SCORE_SPLITS, SEED_SUPPORTED_ARCHITECTURES, getBenchmarkScores, getModelCheckpoints, listModels } from './tables.ts';
 export type { ListModelsOptions, ModelCheckpointRow, PrivateScoreRow, PublicScoreRow, SeedCell, SeedScoreSplit, SeedTableOptions } from './tables.ts';
+export { openSeedDatabase, SEED_VIEWS } from './database.ts';
+export type { SeedDatabase } from './database.ts';
