@@ -36,7 +36,7 @@ describe('vvs convert', () => {
     const cases: [string[], RegExp][] = [
       [['--checkpoint', notCheckpoint, '--out', join(scratch, 'x.onnx')], /model\.onnx: not a torch\.save checkpoint/],
       [['--checkpoint', unknown, '--out', join(scratch, 'x.onnx')], /unknown\.pt: no known architecture: expected conv1\.weight .*got keys conv_stem\.weight/],
-      [['--checkpoint', unknown, '--out', join(scratch, 'x.onnx'), '--arch', 'vgg'], /--arch: expected one of resnet, alexnet, got 'vgg'/],
+      [['--checkpoint', unknown, '--out', join(scratch, 'x.onnx'), '--arch', 'vgg'], /--arch: expected one of resnet, alexnet, convnext, efficientnet, got 'vgg'/],
       [['--checkpoint', join(scratch, 'missing.pt'), '--out', join(scratch, 'x.onnx')], /missing\.pt/],
     ];
     for (const [args, message] of cases) {

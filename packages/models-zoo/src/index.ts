@@ -26,10 +26,14 @@ export type { Architecture, BuildOnnxOptions, BuiltModel } from './builders/buil
 export { buildResNet, inferResNetConfig, looksLikeResNet } from './builders/resnet.ts';
 export type { ResNetConfig } from './builders/resnet.ts';
 export { buildAlexNet, looksLikeAlexNet } from './builders/alexnet.ts';
+export { buildConvNeXt, inferConvNeXtConfig, looksLikeConvNeXt } from './builders/convnext.ts';
+export type { ConvNeXtConfig } from './builders/convnext.ts';
+export { buildEfficientNet, inferEfficientNetConfig, looksLikeEfficientNet, EFFICIENTNET_STAGE_STRIDES } from './builders/efficientnet.ts';
+export type { EfficientNetConfig, MBConvConfig } from './builders/efficientnet.ts';
 export type { BuilderOptions } from './builders/options.ts';
 export { describeKeys, floatParameter } from './builders/state-dict.ts';
 export type { StateDict, StateDictTensor } from './builders/state-dict.ts';
-export { TorchOnnxGraph, TORCH_EXPORT_OPSET, INPUT_NAME, BATCH_AXIS } from './onnx/graph.ts';
+export { TorchOnnxGraph, TORCH_EXPORT_OPSET, INPUT_NAME, BATCH_AXIS, CHANNELS_LAST, CHANNELS_FIRST } from './onnx/graph.ts';
 export type { Conv2dOptions, MaxPool2dOptions, Parameter, Dim } from './onnx/graph.ts';
 
 // The seed's models by id.

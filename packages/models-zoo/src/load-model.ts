@@ -52,6 +52,8 @@ const ARCHITECTURE_BUILDERS: readonly ArchitectureBuilder[] = [
   { pattern: /^resnet(18|34|50|101|152)($|-)/, builder: 'resnet', names: 'resnet18/34/50/101/152 (and their -<recipe> variants)' },
   { pattern: /^resnetflexfilters/, builder: 'resnet', names: 'resnetflexfilters-* (width- and depth-scaled ResNets)' },
   { pattern: /^alexnet$/, builder: 'alexnet', names: 'alexnet' },
+  { pattern: /^convnext(_(tiny|small|base|large)$|flex-)/, builder: 'convnext', names: 'convnext_tiny/small/base/large, convnextflex-*' },
+  { pattern: /^efficientnet_b[0-2]$/, builder: 'efficientnet', names: 'efficientnet_b0/b1/b2' },
 ];
 
 /**

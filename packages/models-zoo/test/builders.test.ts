@@ -297,10 +297,10 @@ describe('architecture dispatch and errors', () => {
       ['conv_stem.weight', tensor([32, 3, 3, 3])],
       ['bn1.weight', tensor([32])],
     ]);
-    expect(ARCHITECTURES).toEqual(['resnet', 'alexnet']);
+    expect(ARCHITECTURES).toEqual(['resnet', 'alexnet', 'convnext', 'efficientnet']);
     expect(() => inferArchitecture(sd)).toThrow(InputError);
     expect(() => buildOnnx(sd)).toThrow(
-      'no known architecture: expected conv1.weight + layer1.0.* (ResNet) or features.0.weight (AlexNet); got keys conv_stem.weight, bn1.weight (2 keys)',
+      'no known architecture: expected conv1.weight + layer1.0.* (ResNet) or features.0.weight (AlexNet) or features.0.0.weight + features.1.0.block.0.weight (ConvNeXt) or features.0.0.weight + features.1.0.block.0.0.weight (EfficientNet); got keys conv_stem.weight, bn1.weight (2 keys)',
     );
   });
 
@@ -330,7 +330,7 @@ describe('architecture dispatch and errors', () => {
       ['features.10.weight', tensor([4, 4, 3, 3])],
       ['features.10.bias', tensor([4])],
     ]);
-    expect(() => buildOnnx(alex, { arch: 'vgg' as never })).toThrow("arch: expected one of resnet, alexnet, got 'vgg'");
+    expect(() => buildOnnx(alex, { arch: 'vgg' as never })).toThrow("arch: expected one of resnet, alexnet, convnext, efficientnet, got 'vgg'");
     expect(() => buildOnnx(alex, { inputSize: 0 })).toThrow('inputSize: expected a positive integer (pixels), got 0');
     expect(() => buildAlexNet(alex, { inputSize: 200 })).toThrow(/avgpool: AdaptiveAvgPool2d\(6\) is exported only for an input size that is a multiple of 6, got 5×5/);
     expect(graphOf(decodeModel(buildAlexNet(alex))).output[0].name).toBe('flatten');

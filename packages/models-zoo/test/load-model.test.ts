@@ -248,7 +248,7 @@ describe('loadModel errors', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/^deit_small_imagenet_full_seed-0: architecture 'deit_small', which vvs cannot build yet; vvs builds resnet18\/34\/50\/101\/152.*alexnet$/);
+    expect((error as Error).message).toMatch(/^deit_small_imagenet_full_seed-0: architecture 'deit_small', which vvs cannot build yet; vvs builds resnet18\/34\/50\/101\/152.*alexnet.*convnext.*efficientnet_b0\/b1\/b2$/);
   });
 
   it('offline without the checkpoint: InputError naming where it looked and the URL, without touching the network', async () => {

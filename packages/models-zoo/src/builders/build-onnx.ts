@@ -4,18 +4,22 @@
  */
 import { InputError } from '@vvs/core';
 import { buildAlexNet, looksLikeAlexNet } from './alexnet.ts';
+import { buildConvNeXt, looksLikeConvNeXt } from './convnext.ts';
+import { buildEfficientNet, looksLikeEfficientNet } from './efficientnet.ts';
 import type { BuilderOptions } from './options.ts';
 import { buildResNet, looksLikeResNet } from './resnet.ts';
 import { describeKeys } from './state-dict.ts';
 import type { StateDict } from './state-dict.ts';
 
 /** An architecture family vvs builds from state dicts. */
-export type Architecture = 'resnet' | 'alexnet';
+export type Architecture = 'resnet' | 'alexnet' | 'convnext' | 'efficientnet';
 
 /** Each builder: how it recognises a state dict (for errors: in words), and how it builds one. */
 const BUILDERS: Record<Architecture, { expects: string; matches: (sd: StateDict) => boolean; build: (sd: StateDict, o: BuilderOptions) => Uint8Array }> = {
   resnet: { expects: 'conv1.weight + layer1.0.* (ResNet)', matches: looksLikeResNet, build: buildResNet },
   alexnet: { expects: 'features.0.weight (AlexNet)', matches: looksLikeAlexNet, build: buildAlexNet },
+  convnext: { expects: 'features.0.0.weight + features.1.0.block.0.weight (ConvNeXt)', matches: looksLikeConvNeXt, build: buildConvNeXt },
+  efficientnet: { expects: 'features.0.0.weight + features.1.0.block.0.0.weight (EfficientNet)', matches: looksLikeEfficientNet, build: buildEfficientNet },
 };
 
 /** The architectures {@link buildOnnx} knows, in the order they are tried. */
@@ -42,7 +46,9 @@ export interface BuiltModel {
  * @example
  * inferArchitecture(resnet18StateDict); // 'resnet'
  * inferArchitecture(new Map([['conv_stem.weight', t]]));
- * // InputError: no known architecture: expected conv1.weight + layer1.0.* (ResNet) or features.0.weight (AlexNet); got keys conv_stem.weight (1 key)
+ * // InputError: no known architecture: expected conv1.weight + layer1.0.* (ResNet) or features.0.weight (AlexNet) or
+ * //   features.0.0.weight + features.1.0.block.0.weight (ConvNeXt) or features.0.0.weight +
+ * //   features.1.0.block.0.0.weight (EfficientNet); got keys conv_stem.weight (1 key)
  */
 export function inferArchitecture(stateDict: StateDict): Architecture {
   const found = ARCHITECTURES.find((arch) => BUILDERS[arch].matches(stateDict));

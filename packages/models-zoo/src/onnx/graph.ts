@@ -108,15 +108,54 @@ function scopeOf(modulePath: string): string {
   return segments.map((s) => `${SCOPE_SEPARATOR}${s}`).join('');
 }
 
-/** One ONNX attribute, typed the way the exporter types it (INT, INTS or FLOAT). */
-type Attribute = { name: string; int: number } | { name: string; ints: readonly number[] } | { name: string; float: number };
+/** One ONNX attribute, typed the way the exporter types it (INT, INTS, FLOAT, or a Constant's TENSOR). */
+type Attribute =
+  | { name: string; int: number }
+  | { name: string; ints: readonly number[] }
+  | { name: string; float: number }
+  | { name: string; tensor: onnxProto.onnx.ITensorProto };
 
 function attributeProto(a: Attribute): onnxProto.onnx.IAttributeProto {
-  const { INT, INTS, FLOAT } = onnx.AttributeProto.AttributeType;
+  const { INT, INTS, FLOAT, TENSOR } = onnx.AttributeProto.AttributeType;
   if ('int' in a) return { name: a.name, type: INT, i: a.int };
   if ('ints' in a) return { name: a.name, type: INTS, ints: [...a.ints] };
+  if ('tensor' in a) return { name: a.name, type: TENSOR, t: a.tensor };
   return { name: a.name, type: FLOAT, f: a.float };
 }
+
+/**
+ * The shape of an elementwise op's result under ONNX's multidirectional (numpy) broadcasting:
+ * shapes aligned on their last axis, each pair of sizes equal or one of them 1.
+ */
+function broadcastShape(a: readonly Dim[], b: readonly Dim[], what: string): Dim[] {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 1; i <= rank; i++) {
+    const da = a.length - i >= 0 ? a[a.length - i] : 1;
+    const db = b.length - i >= 0 ? b[b.length - i] : 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(`${what}: shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    }
+    out.unshift(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** `x.permute(0, 2, 3, 1)`: NCHW → NHWC, as torchvision's `LayerNorm2d` and `Permute` modules apply it. */
+export const CHANNELS_LAST = [0, 2, 3, 1] as const;
+
+/** `x.permute(0, 3, 1, 2)`: NHWC → NCHW, the inverse of {@link CHANNELS_LAST}. */
+export const CHANNELS_FIRST = [0, 3, 1, 2] as const;
+
+/** The exponent of the variance in torch's layer-norm decomposition, `ReduceMean((x − mean)^2)`. */
+const SQUARE_EXPONENT = 2;
+
+/** √2, the divisor of `erf(x / √2)` in the exact GELU (torch's `_sqrt2` constant). */
+const SQRT2 = Math.SQRT2;
+
+/** The `1` and `0.5` of `GELU(x) = x · (1 + erf(x / √2)) · 0.5` as torch's symbolic writes it. */
+const GELU_ONE = 1;
+const GELU_HALF = 0.5;
 
 /**
  * Builds a float32 ONNX graph with one `[batch, …]` image input from PyTorch module calls, one
@@ -207,6 +246,21 @@ export class TorchOnnxGraph {
     return this.call(module, 'Relu', [x], this.shapeOf(x), []);
   }
 
+  /**
+   * `torch.nn.SiLU` (`x·σ(x)`) as torch's opset-9 `silu` symbolic exports it: a `Sigmoid` node, then
+   * `Mul(x, sigmoid)`, both in the module's scope, so the module's output is the `Mul`'s.
+   */
+  silu(module: string, x: string): string {
+    const scope = this.callScope(module);
+    const gate = this.node(scope, 'Sigmoid', [x], this.shapeOf(x), []);
+    return this.node(scope, 'Mul', [x, gate], this.shapeOf(x), []);
+  }
+
+  /** `torch.nn.Sigmoid`: one `Sigmoid` node. */
+  sigmoid(module: string, x: string): string {
+    return this.call(module, 'Sigmoid', [x], this.shapeOf(x), []);
+  }
+
   /** `torch.nn.MaxPool2d` with `ceil_mode=False` and no dilation: one `MaxPool` node. */
   maxPool2d(module: string, x: string, options: MaxPool2dOptions): string {
     const { kernelSize, stride = kernelSize, padding = 0 } = options;
@@ -269,11 +323,95 @@ export class TorchOnnxGraph {
     return this.node(scope === '' ? '' : scopeOf(scope), 'Add', [a, b], shapeA, []);
   }
 
+  /**
+   * `a * b` with NumPy broadcasting (equal dimensions, or 1 on either side: a `[batch, C, 1, 1]`
+   * gate times a `[batch, C, H, W]` map) in the forward of the module at `scope` (`''` for the
+   * root): a `Mul` node.
+   */
+  mul(scope: string, a: string, b: string): string {
+    const shape = broadcastShape(this.shapeOf(a), this.shapeOf(b), scope || 'root');
+    return this.node(scope === '' ? '' : scopeOf(scope), 'Mul', [a, b], shape, []);
+  }
+
   /** `torch.flatten(x, 1)` in the root module's forward: a `/Flatten` node with `axis = 1`. */
   flatten(x: string): string {
     const [n, ...rest] = this.shapeOf(x);
     const features = rest.reduce<number>((p, d) => p * (d as number), 1);
     return this.node('', 'Flatten', [x], [n, features], [{ name: 'axis', int: 1 }]);
+  }
+
+  /**
+   * `torch.nn.LayerNorm(features)` over the last axis (elementwise affine), as torch 1.13 exports
+   * it at opset 13: no `LayerNormalization` op before opset 17, so the decomposition of
+   * `native_layer_norm` — `ReduceMean`, `Sub`, `Constant`, `Pow`, `ReduceMean_1`, `Constant_1`,
+   * `Add`, `Sqrt`, `Div`, `Mul`, `Add_1` — all in the module's scope; the output is `Add_1`'s.
+   */
+  layerNorm(module: string, x: string, params: { weight: Parameter; bias: Parameter }, epsilon: number): string {
+    return this.layerNormNodes(this.callScope(module), x, params.weight, params.bias, epsilon);
+  }
+
+  /**
+   * torchvision's `LayerNorm2d` (`torchvision.models.convnext`): a LayerNorm over the channels of
+   * an NCHW tensor, whose forward permutes to NHWC, normalizes the last axis and permutes back —
+   * `Transpose`, the {@link layerNorm} nodes, `Transpose_1`, in the module's scope.
+   */
+  layerNorm2d(module: string, x: string, params: { weight: Parameter; bias: Parameter }, epsilon: number): string {
+    this.spatialShape(x, module);
+    const scope = this.callScope(module);
+    const normalized = this.layerNormNodes(scope, this.transposeNode(scope, x, CHANNELS_LAST), params.weight, params.bias, epsilon);
+    return this.transposeNode(scope, normalized, CHANNELS_FIRST);
+  }
+
+  /** torchvision's `Permute(dims)` module (`torchvision.ops.misc`): one `Transpose` node. */
+  permute(module: string, x: string, dims: readonly number[]): string {
+    return this.transposeNode(this.callScope(module), x, dims);
+  }
+
+  /**
+   * `torch.nn.Linear` on an input of rank > 2 (features on the last axis), as torch's `linear`
+   * symbolic exports it when it cannot use `Gemm`: `Transpose` of the weight, `MatMul`, then
+   * `Add(bias, ·)` — bias first, as the symbolic writes `add(g, bias, output)`.
+   */
+  linearOnLastAxis(module: string, x: string, weight: Parameter, bias: Parameter): string {
+    const shape = this.shapeOf(x);
+    if (shape.length < 3) throw new RangeError(`${module}: expected an input of rank 3 or more (use linear for [batch, features]), got [${shape.join(', ')}]`);
+    const [outFeatures, inFeatures] = this.expectRank(weight, 2);
+    if (inFeatures !== shape[shape.length - 1]) {
+      throw new RangeError(`${weight.name}: shape [${weight.shape.join(', ')}] takes ${inFeatures} features, but its input has ${shape[shape.length - 1]}`);
+    }
+    this.expectShape(bias, [outFeatures]);
+    const scope = this.callScope(module);
+    const transposed = this.node(scope, 'Transpose', [this.initializer(weight)], [inFeatures, outFeatures], [{ name: 'perm', ints: [1, 0] }]);
+    const product = this.node(scope, 'MatMul', [x, transposed], [...shape.slice(0, -1), outFeatures], []);
+    return this.elementwise(scope, 'Add', this.initializer(bias), product);
+  }
+
+  /**
+   * `torch.nn.GELU()` (exact, `approximate='none'`), as torch's `gelu` symbolic exports it before
+   * opset 20: `x · (1 + erf(x / √2)) · 0.5` — `Constant`, `Div`, `Erf`, `Constant_1`, `Add`, `Mul`,
+   * `Constant_2`, `Mul_1`; the output is `Mul_1`'s.
+   */
+  gelu(module: string, x: string): string {
+    const scope = this.callScope(module);
+    const erf = this.node(scope, 'Erf', [this.elementwise(scope, 'Div', x, this.scalarConstant(scope, SQRT2))], this.shapeOf(x), []);
+    const onePlusErf = this.elementwise(scope, 'Add', erf, this.scalarConstant(scope, GELU_ONE));
+    return this.elementwise(scope, 'Mul', this.elementwise(scope, 'Mul', x, onePlusErf), this.scalarConstant(scope, GELU_HALF));
+  }
+
+  /**
+   * `parameter * x` in the forward of the module at `scope` (`''` for the root): a `Mul` node with
+   * the parameter first and numpy broadcasting, e.g. ConvNeXt's `self.layer_scale * self.block(x)`
+   * with a `[channels, 1, 1]` layer scale.
+   */
+  mulParameter(scope: string, parameter: Parameter, x: string): string {
+    return this.mul(scope, this.initializer(parameter), x);
+  }
+
+  /** The module `torch.nn.Flatten(1)` (unlike the root-level {@link flatten}): a `Flatten` node with `axis = 1` in its scope. */
+  flattenModule(module: string, x: string): string {
+    const [n, ...rest] = this.shapeOf(x);
+    const features = rest.reduce<number>((p, d) => p * (d as number), 1);
+    return this.call(module, 'Flatten', [x], [n, features], [{ name: 'axis', int: 1 }]);
   }
 
   /**
@@ -310,10 +448,60 @@ export class TorchOnnxGraph {
 
   /** One call of the leaf module at `modulePath`, emitting one node in that call's scope. */
   private call(modulePath: string, opType: string, inputs: string[], shape: readonly Dim[], attributes: Attribute[]): string {
+    return this.node(this.callScope(modulePath), opType, inputs, shape, attributes);
+  }
+
+  /** The scope of the next call of the module at `modulePath` (`<scope>`, then `<scope>_1`, …), counting the call. */
+  private callScope(modulePath: string): string {
     const count = this.calls.get(modulePath) ?? 0;
     this.calls.set(modulePath, count + 1);
     const scope = scopeOf(modulePath);
-    return this.node(count === 0 ? scope : `${scope}_${count}`, opType, inputs, shape, attributes);
+    return count === 0 ? scope : `${scope}_${count}`;
+  }
+
+  /**
+   * A 0-d float32 `Constant` in `scope`, placed (as torch's scalar-type analysis re-emits a
+   * wrapped Python number in the type of the op that consumes it) right before that op.
+   */
+  private scalarConstant(scope: string, value: number): string {
+    const bytes = rawFloat32(Float32Array.of(value));
+    return this.node(scope, 'Constant', [], [], [{ name: 'value', tensor: { dims: [], dataType: FLOAT_ELEM_TYPE, rawData: bytes } }]);
+  }
+
+  /** An elementwise binary op (`Add`, `Sub`, `Mul`, `Div`, `Pow`) in `scope`, with its broadcast result shape. */
+  private elementwise(scope: string, opType: string, a: string, b: string): string {
+    return this.node(scope, opType, [a, b], broadcastShape(this.shapeOf(a), this.shapeOf(b), `${scope}/${opType}`), []);
+  }
+
+  /** A `Transpose` of `x` by `perm` in `scope`. */
+  private transposeNode(scope: string, x: string, perm: readonly number[]): string {
+    const shape = this.shapeOf(x);
+    if (perm.length !== shape.length || [...perm].sort((p, q) => p - q).some((p, i) => p !== i)) {
+      throw new RangeError(`${scope}: permutation [${perm.join(', ')}] does not fit a tensor of shape [${shape.join(', ')}]`);
+    }
+    return this.node(scope, 'Transpose', [x], perm.map((p) => shape[p]), [{ name: 'perm', ints: perm }]);
+  }
+
+  /**
+   * The nodes of `F.layer_norm` over the last axis, as torch's `native_layer_norm` symbolic emits
+   * them below opset 17 (`torch/onnx/symbolic_opset9.py`): `mean = ReduceMean(x)`, `d = x − mean`,
+   * `ReduceMean(d ^ 2)`, `+ eps`, `Sqrt`, `d / …`, `· weight`, `+ bias`.
+   */
+  private layerNormNodes(scope: string, x: string, weight: Parameter, bias: Parameter, epsilon: number): string {
+    const shape = this.shapeOf(x);
+    const features = shape[shape.length - 1];
+    if (typeof features !== 'number') throw new TypeError(`${scope}: the normalized (last) axis must be static, got '${features}'`);
+    this.expectShape(weight, [features]);
+    this.expectShape(bias, [features]);
+    const reduced = [...shape.slice(0, -1), 1];
+    const lastAxis: Attribute[] = [{ name: 'axes', ints: [-1] }];
+    const mean = this.node(scope, 'ReduceMean', [x], reduced, lastAxis);
+    const centred = this.elementwise(scope, 'Sub', x, mean);
+    const squared = this.elementwise(scope, 'Pow', centred, this.scalarConstant(scope, SQUARE_EXPONENT));
+    const variance = this.node(scope, 'ReduceMean', [squared], reduced, lastAxis);
+    const std = this.node(scope, 'Sqrt', [this.elementwise(scope, 'Add', variance, this.scalarConstant(scope, epsilon))], reduced, []);
+    const normalized = this.elementwise(scope, 'Div', centred, std);
+    return this.elementwise(scope, 'Add', this.elementwise(scope, 'Mul', normalized, this.initializer(weight)), this.initializer(bias));
   }
 
   private node(scope: string, opType: string, inputs: string[], shape: readonly Dim[], attributes: Attribute[]): string {
