@@ -12,8 +12,9 @@ import { buildAlexNet } from '../src/builders/alexnet.ts';
 import { readCheckpoint, writeCheckpoint } from '../src/torch/checkpoint.ts';
 import { tensor } from '../src/torch/tensor.ts';
 import type { StateDictTensor } from '../src/builders/state-dict.ts';
+import { expectGraphMatchesReference, graphOutput, referenceTensors, relativeMaxDeviation, tinyInput } from './graph-check.ts';
 import { randomResNetStateDict, resnetForward } from './reference-forward.ts';
-import type { Activation, TinyResNet } from './reference-forward.ts';
+import type { TinyResNet } from './reference-forward.ts';
 
 const { onnx } = onnxProto;
 
@@ -87,17 +88,6 @@ function stats(data: ArrayLike<number>): { first16: number[]; mean: number; std:
   let ss = 0;
   for (let i = 0; i < data.length; i++) ss += (data[i] - mean) ** 2;
   return { first16: Array.from(data).slice(0, 16), mean, std: Math.sqrt(ss / data.length) };
-}
-
-/** max |a − e| / max |e|: the deviation measure of the fixtures' README. */
-function relativeMaxDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
 }
 
 /** Checks a tensor against a fixture's first 16 values, mean and std, at {@link RTOL} of its largest magnitude. */
@@ -234,29 +224,11 @@ async function expectMatchesReference(spec: TinyResNet, seed: number, layers: st
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const input = Float32Array.from({ length: 2 * 3 * TINY_SIZE * TINY_SIZE }, (_, i) => Math.sin(i * 0.37) + Math.cos(i * 0.011));
-  const x: Activation = { shape: [2, 3, TINY_SIZE, TINY_SIZE], data: Float64Array.from(input) };
+  const { input, x } = tinyInput(TINY_SIZE);
   const reference = resnetForward(spec, original, x);
   const { architecture, bytes } = buildOnnx(sd, { inputSize: TINY_SIZE });
   expect(architecture).toBe('resnet');
-  const model = await OnnxModel.fromBytes(bytes, 'tiny.onnx', { intraOpNumThreads: 1 });
-  const output = spec.numClasses === undefined ? 'flatten' : 'logits';
-  const worst: Record<string, number> = {};
-  try {
-    const out = await model.run(input, x.shape, [output, ...layers]);
-    const final = reference.get(spec.numClasses === undefined ? 'avgpool' : 'fc')!;
-    expect(out.get(output)!.dims).toEqual(final.shape);
-    for (const [name, ref] of [[output, final] as const, ...layers.map((l) => [l, reference.get(l)!] as const)]) {
-      const got = out.get(name)!;
-      expect(got.dims.reduce((a, b) => a * b, 1), `${name}: size`).toBe(ref.data.length);
-      const scale = ref.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      expectAllClose(got.data, ref.data, { atol: RTOL * scale }, name);
-      worst[name] = relativeMaxDeviation(got.data, ref.data);
-    }
-  } finally {
-    await model.dispose();
-  }
-  return worst;
+  return expectGraphMatchesReference(bytes, 'tiny.onnx', input, x.shape, referenceTensors(reference, graphOutput(spec.numClasses !== undefined, 'fc'), layers), RTOL);
 }
 
 describe('ResNet variants from random weights against a float64 forward pass', () => {

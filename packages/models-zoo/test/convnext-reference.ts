@@ -4,7 +4,7 @@
  * small inputs; plus the parameter shapes of such a ConvNeXt and a deterministic random state dict.
  */
 import type { StateDictTensor } from '../src/builders/state-dict.ts';
-import { conv2d, globalAvgPool, linear } from './reference-forward.ts';
+import { conv2d, globalAvgPool, linear, moduleRecorder } from './reference-forward.ts';
 import type { Activation } from './reference-forward.ts';
 
 type Weights = ReadonlyMap<string, StateDictTensor>;
@@ -206,11 +206,7 @@ function gelu(x: Activation): Activation {
  * path (`features.5.1.block.2`, `features.4.0`, `classifier.1`, …), `avgpool` as [N, C].
  */
 export function convnextForward(spec: ConvNeXtSpec, weights: Weights, x: Activation): Map<string, Activation> {
-  const outputs = new Map<string, Activation>();
-  const record = (path: string, a: Activation) => {
-    outputs.set(path, a);
-    return a;
-  };
+  const { outputs, record } = moduleRecorder();
   let h = record('features.0.0', conv2d(x, weights, 'features.0.0', 4, 0));
   h = record('features.0', record('features.0.1', layerNorm2d(h, weights, 'features.0.1')));
   spec.depths.forEach((depth, s) => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@vvs/core';
 import { OnnxModel } from '@vvs/models-onnx';
-import { expectAllClose } from '@vvs/test-utils';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { buildOnnx, inferArchitecture } from '../src/builders/build-onnx.ts';
@@ -13,6 +12,7 @@ import { readCheckpoint, writeCheckpoint } from '../src/torch/checkpoint.ts';
 import { tensor } from '../src/torch/tensor.ts';
 import { TORCHVISION_CONVNEXTS, convnextForward, convnextParameterShapes, erf, randomConvNeXtStateDict } from './convnext-reference.ts';
 import type { ConvNeXtSpec } from './convnext-reference.ts';
+import { expectGraphMatchesReference, referenceTensors, tinyInput } from './graph-check.ts';
 import type { Activation } from './reference-forward.ts';
 
 const { onnx } = onnxProto;
@@ -26,9 +26,8 @@ const TINY_SIZE = 32;
 /** The tiny ConvNeXt of these tests: four stages as torchvision's, with a two-block third stage. */
 const TINY: ConvNeXtSpec = { dims: [8, 16, 24, 32], depths: [1, 1, 2, 1], numClasses: 10 };
 
-/** The fixed 2×3×32×32 input. */
-const INPUT = Float32Array.from({ length: 2 * 3 * TINY_SIZE * TINY_SIZE }, (_, i) => Math.sin(i * 0.37) + Math.cos(i * 0.011));
-const INPUT_DIMS = [2, 3, TINY_SIZE, TINY_SIZE];
+/** The fixed 2×3×32×32 input, as float32 for the graph and float64 for the reference. */
+const { input: INPUT, x: X } = tinyInput(TINY_SIZE);
 
 /** A state dict with the keys and shapes of `spec` and no values (enough for inference from shapes). */
 function shapesOnly(spec: ConvNeXtSpec): Map<string, StateDictTensor> {
@@ -39,47 +38,19 @@ function graphOf(bytes: Uint8Array): onnxProto.onnx.GraphProto {
   return onnx.ModelProto.decode(bytes).graph as onnxProto.onnx.GraphProto;
 }
 
-/** max |a − e| / max |e|. */
-function relativeMaxDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
-
 /**
- * Runs `bytes` on the fixed input and checks `output` (against the reference's `outputModule`) and
- * every module of `layers` against the float64 forward pass, within {@link RTOL} of each tensor's
- * largest magnitude and with the reference's shape; returns the measured deviations.
+ * Runs `bytes` on the fixed input and checks `output` (the graph tensor, against the reference's
+ * `module`) and every module of `layers` against the float64 forward pass `reference`, within
+ * {@link RTOL} of each tensor's largest magnitude and with the reference's shape; returns the
+ * measured deviations.
  */
-async function expectMatchesReference(
+function expectMatchesReference(
   bytes: Uint8Array,
   reference: Map<string, Activation>,
   output: { name: string; module: string },
   layers: readonly string[],
 ): Promise<Record<string, number>> {
-  const model = await OnnxModel.fromBytes(bytes, 'convnext.onnx', { intraOpNumThreads: 1 });
-  const worst: Record<string, number> = {};
-  try {
-    const out = await model.run(INPUT, INPUT_DIMS, [output.name, ...layers]);
-    const pairs: [string, string][] = [[output.name, output.module], ...layers.map((l): [string, string] => [l, l])];
-    for (const [name, module] of pairs) {
-      const got = out.get(name)!;
-      const ref = reference.get(module)!;
-      // The avgpool module is [N, C, 1, 1] in the graph, [N, C] in the reference; every other shape is equal.
-      if (name === 'avgpool') expect(got.dims, name).toEqual([...ref.shape, 1, 1]);
-      else expect(got.dims, name).toEqual(ref.shape);
-      const scale = ref.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      expectAllClose(got.data, ref.data, { atol: RTOL * scale }, name);
-      worst[name] = relativeMaxDeviation(got.data, ref.data);
-    }
-  } finally {
-    await model.dispose();
-  }
-  return worst;
+  return expectGraphMatchesReference(bytes, 'convnext.onnx', INPUT, X.shape, referenceTensors(reference, [output.name, output.module], layers), RTOL);
 }
 
 describe('float64 reference', () => {
@@ -133,7 +104,7 @@ describe('tiny random-weight ConvNeXt against a float64 forward pass', () => {
     }
     const { architecture, bytes } = buildOnnx(sd, { inputSize: TINY_SIZE });
     expect(architecture).toBe('convnext');
-    const reference = convnextForward(TINY, ema, { shape: INPUT_DIMS, data: Float64Array.from(INPUT) });
+    const reference = convnextForward(TINY, ema, X);
     // The kinds of module the seed commits for its ConvNeXts: a downsampling LayerNorm2d
     // (features.4.0), a block's depthwise conv (block.0), LayerNorm (block.2, NHWC), Linears (block.3,
     // block.5), GELU (block.4), a whole CNBlock (features.5.1), a downsampling conv (features.6.1),
@@ -163,7 +134,7 @@ describe('tiny random-weight ConvNeXt against a float64 forward pass', () => {
     const weights = randomConvNeXtStateDict(spec, 3);
     const bytes = buildConvNeXt(weights, { inputSize: TINY_SIZE });
     expect(graphOf(bytes).output[0].name).toBe('flatten');
-    const reference = convnextForward(spec, weights, { shape: INPUT_DIMS, data: Float64Array.from(INPUT) });
+    const reference = convnextForward(spec, weights, X);
     const worst = await expectMatchesReference(bytes, reference, { name: 'flatten', module: 'avgpool' }, ['features.2.1', 'features.4.0', 'features.5.0']);
     console.info('ConvNeXt trunk: max deviation', worst);
   });
@@ -172,7 +143,7 @@ describe('tiny random-weight ConvNeXt against a float64 forward pass', () => {
     const spec: ConvNeXtSpec = { ...TINY, numClasses: undefined, keepHeadNorm: true };
     const weights = randomConvNeXtStateDict(spec, 4);
     const bytes = buildConvNeXt(weights, { inputSize: TINY_SIZE });
-    const reference = convnextForward(spec, weights, { shape: INPUT_DIMS, data: Float64Array.from(INPUT) });
+    const reference = convnextForward(spec, weights, X);
     const worst = await expectMatchesReference(bytes, reference, { name: 'flatten', module: 'classifier.1' }, ['classifier.1']);
     console.info('ConvNeXt trunk with head norm: max deviation', worst);
   });

@@ -6,8 +6,8 @@
  */
 import { seededValues } from '@vvs/test-utils';
 import type { StateDictTensor } from '../src/builders/state-dict.ts';
-import { add, batchNorm, conv2d, globalAvgPool, linear } from './reference-forward.ts';
-import type { Activation } from './reference-forward.ts';
+import { add, batchNorm, conv2d, globalAvgPool, linear, moduleRecorder, setRandomBatchNorm } from './reference-forward.ts';
+import type { Activation, UniformTensor } from './reference-forward.ts';
 
 type Weights = ReadonlyMap<string, StateDictTensor>;
 
@@ -69,7 +69,7 @@ function planBlocks(spec: TinyEfficientNet): BlockPlan[][] {
 export function randomEfficientNetStateDict(spec: TinyEfficientNet, seed: number): Map<string, StateDictTensor> {
   const sd = new Map<string, StateDictTensor>();
   let drawn = 0;
-  const uniform = (shape: number[], low: number, high: number): StateDictTensor => {
+  const uniform: UniformTensor = (shape, low, high) => {
     // Seeds spread by a golden-ratio multiple, so that consecutive tensors' LCG streams are unrelated.
     const values = seededValues(shape.reduce((a, b) => a * b, 1), Math.imul(seed * 7919 + ++drawn, 0x9e3779b1), 0);
     return { shape, data: Float32Array.from(values, (v) => low + (high - low) * v), dtype: 'float32' };
@@ -79,16 +79,9 @@ export function randomEfficientNetStateDict(spec: TinyEfficientNet, seed: number
     sd.set(`${key}.weight`, uniform([out, inPerGroup, k, k], -bound, bound));
     if (bias) sd.set(`${key}.bias`, uniform([out], -0.3, 0.3));
   };
-  const bn = (key: string, c: number) => {
-    sd.set(`${key}.weight`, uniform([c], 0.5, 1.5));
-    sd.set(`${key}.bias`, uniform([c], -0.2, 0.2));
-    sd.set(`${key}.running_mean`, uniform([c], -0.2, 0.2));
-    sd.set(`${key}.running_var`, uniform([c], 0.5, 2));
-    sd.set(`${key}.num_batches_tracked`, { shape: [], data: new BigInt64Array([0n]), dtype: 'int64' });
-  };
   const convBn = (key: string, out: number, inPerGroup: number, k: number) => {
     conv(`${key}.0`, out, inPerGroup, k, false);
-    bn(`${key}.1`, out);
+    setRandomBatchNorm(sd, `${key}.1`, out, uniform);
   };
   convBn('features.0', spec.stem, 3, 3);
   const stages = planBlocks(spec);
@@ -123,11 +116,7 @@ function silu(x: Activation): Activation {
  * `features.4.0`, `features.4`), and the final output as `classifier.1` (or `avgpool` for a trunk).
  */
 export function efficientNetForward(spec: TinyEfficientNet, weights: Weights, x: Activation): Map<string, Activation> {
-  const outputs = new Map<string, Activation>();
-  const record = (path: string, a: Activation) => {
-    outputs.set(path, a);
-    return a;
-  };
+  const { outputs, record } = moduleRecorder();
   const convNormActivation = (key: string, input: Activation, stride: number, activation: boolean) => {
     const k = weights.get(`${key}.0.weight`)!.shape[2];
     let h = record(`${key}.0`, conv2d(input, weights, `${key}.0`, stride, (k - 1) / 2));

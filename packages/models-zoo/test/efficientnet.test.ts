@@ -1,6 +1,6 @@
 import { InputError } from '@vvs/core';
-import { OnnxModel, moduleTensors } from '@vvs/models-onnx';
-import { expectAllClose, loadFixture } from '@vvs/test-utils';
+import { moduleTensors } from '@vvs/models-onnx';
+import { loadFixture } from '@vvs/test-utils';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { buildOnnx, inferArchitecture } from '../src/builders/build-onnx.ts';
@@ -8,7 +8,7 @@ import { EFFICIENTNET_STAGE_STRIDES, buildEfficientNet, inferEfficientNetConfig,
 import type { StateDictTensor } from '../src/builders/state-dict.ts';
 import { efficientNetForward, randomEfficientNetStateDict } from './efficientnet-reference.ts';
 import type { TinyEfficientNet } from './efficientnet-reference.ts';
-import type { Activation } from './reference-forward.ts';
+import { expectGraphMatchesReference, graphOutput, referenceTensors, tinyInput } from './graph-check.ts';
 
 const { onnx } = onnxProto;
 
@@ -64,23 +64,6 @@ function seedEfficientNetLayers(): string[] {
   return [...layers].sort();
 }
 
-/** max |a − e| / max |e|. */
-function relativeMaxDeviation(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
-
-/** A deterministic 2×3×32×32 input, as float32 and as the reference's float64 activation. */
-function tinyInput(): { input: Float32Array; x: Activation } {
-  const input = Float32Array.from({ length: 2 * 3 * TINY_SIZE * TINY_SIZE }, (_, i) => Math.sin(i * 0.37) + Math.cos(i * 0.011));
-  return { input, x: { shape: [2, 3, TINY_SIZE, TINY_SIZE], data: Float64Array.from(input) } };
-}
-
 /**
  * Builds a random-weight EfficientNet through {@link buildOnnx} (architecture recognised from the
  * keys), runs it on the tiny input and checks its output and `layers` against the float64 forward
@@ -88,31 +71,11 @@ function tinyInput(): { input: Float32Array; x: Activation } {
  */
 async function expectMatchesReference(spec: TinyEfficientNet, seed: number, layers: string[]): Promise<Record<string, number>> {
   const sd = randomEfficientNetStateDict(spec, seed);
-  const { input, x } = tinyInput();
+  const { input, x } = tinyInput(TINY_SIZE);
   const reference = efficientNetForward(spec, sd, x);
   const { architecture, bytes } = buildOnnx(sd, { inputSize: TINY_SIZE });
   expect(architecture).toBe('efficientnet');
-  const model = await OnnxModel.fromBytes(bytes, 'tiny-efficientnet.onnx', { intraOpNumThreads: 1 });
-  const output = spec.numClasses === undefined ? 'flatten' : 'logits';
-  const worst: Record<string, number> = {};
-  try {
-    const out = await model.run(input, x.shape, [output, ...layers]);
-    const final = reference.get(spec.numClasses === undefined ? 'avgpool' : 'classifier.1')!;
-    expect(out.get(output)!.dims).toEqual(final.shape);
-    for (const [name, ref] of [[output, final] as const, ...layers.map((l) => [l, reference.get(l)!] as const)]) {
-      expect(ref, `${name}: in the reference`).toBeDefined();
-      const got = out.get(name)!;
-      expect(got.dims.reduce((a, b) => a * b, 1), `${name}: size`).toBe(ref.data.length);
-      if (ref.shape.length === 4) expect(got.dims, `${name}: shape`).toEqual(ref.shape);
-      const scale = ref.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      expect(scale, `${name}: not all zero`).toBeGreaterThan(0);
-      expectAllClose(got.data, ref.data, { atol: RTOL * scale }, name);
-      worst[name] = relativeMaxDeviation(got.data, ref.data);
-    }
-  } finally {
-    await model.dispose();
-  }
-  return worst;
+  return expectGraphMatchesReference(bytes, 'tiny-efficientnet.onnx', input, x.shape, referenceTensors(reference, graphOutput(spec.numClasses !== undefined, 'classifier.1'), layers), RTOL);
 }
 
 /** A built model's graph (protobufjs fills every repeated field of a decoded message). */

@@ -160,6 +160,43 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** A float32 tensor of `shape` with seeded values uniform in [low, high): the draw of a random state dict. */
+export type UniformTensor = (shape: number[], low: number, high: number) => StateDictTensor;
+
+/**
+ * Sets BatchNorm `key`'s parameters for `c` channels, drawn by `uniform` in this order: weight in
+ * [0.5, 1.5], bias and running mean in [−0.2, 0.2], running variance in [0.5, 2] (away from the
+ * identity, so that a conv/bn mix-up changes values), plus torch's int64 `num_batches_tracked`.
+ *
+ * @example
+ * setRandomBatchNorm(sd, 'layer1.0.bn1', 64, uniform); // sets layer1.0.bn1.{weight, bias, running_mean, running_var, num_batches_tracked}
+ */
+export function setRandomBatchNorm(sd: Map<string, StateDictTensor>, key: string, c: number, uniform: UniformTensor): void {
+  sd.set(`${key}.weight`, uniform([c], 0.5, 1.5));
+  sd.set(`${key}.bias`, uniform([c], -0.2, 0.2));
+  sd.set(`${key}.running_mean`, uniform([c], -0.2, 0.2));
+  sd.set(`${key}.running_var`, uniform([c], 0.5, 2));
+  sd.set(`${key}.num_batches_tracked`, { shape: [], data: new BigInt64Array([0n]), dtype: 'int64' });
+}
+
+/**
+ * Where a forward pass keeps every module's output: `record(path, a)` stores `a` under the module
+ * path (a later call of a reused module, such as a block's `relu`, replaces the earlier one, as a
+ * forward hook's last call does) and returns `a`, so that calls nest along the forward pass.
+ *
+ * @example
+ * const { outputs, record } = moduleRecorder();
+ * const h = record('relu', relu(record('bn1', batchNorm(x, weights, 'bn1'))));
+ */
+export function moduleRecorder(): { outputs: Map<string, Activation>; record: (path: string, a: Activation) => Activation } {
+  const outputs = new Map<string, Activation>();
+  const record = (path: string, a: Activation): Activation => {
+    outputs.set(path, a);
+    return a;
+  };
+  return { outputs, record };
+}
+
 /**
  * The state dict torchvision's `_make_layer` gives such a ResNet, with seeded random values: conv
  * weights uniform with variance 2/fan_in, BatchNorm parameters and statistics away from the
@@ -168,7 +205,7 @@ function mulberry32(seed: number): () => number {
 export function randomResNetStateDict(spec: TinyResNet, seed: number): Map<string, StateDictTensor> {
   const random = mulberry32(seed);
   const sd = new Map<string, StateDictTensor>();
-  const uniform = (shape: number[], low: number, high: number) => {
+  const uniform: UniformTensor = (shape, low, high) => {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * random();
     return { shape, data, dtype: 'float32' };
@@ -177,13 +214,7 @@ export function randomResNetStateDict(spec: TinyResNet, seed: number): Map<strin
     const bound = Math.sqrt(6 / (inPerGroup * k * k));
     sd.set(`${key}.weight`, uniform([out, inPerGroup, k, k], -bound, bound));
   };
-  const bn = (key: string, c: number) => {
-    sd.set(`${key}.weight`, uniform([c], 0.5, 1.5));
-    sd.set(`${key}.bias`, uniform([c], -0.2, 0.2));
-    sd.set(`${key}.running_mean`, uniform([c], -0.2, 0.2));
-    sd.set(`${key}.running_var`, uniform([c], 0.5, 2));
-    sd.set(`${key}.num_batches_tracked`, { shape: [], data: new BigInt64Array([0n]), dtype: 'int64' });
-  };
+  const bn = (key: string, c: number) => setRandomBatchNorm(sd, key, c, uniform);
   const expansion = spec.block === 'basic' ? 1 : 4;
   const groups = spec.groups ?? 1;
   conv('conv1', spec.widths[0], 3, 7);
@@ -227,11 +258,7 @@ export function randomResNetStateDict(spec: TinyResNet, seed: number): Map<strin
  * output by module path (the last call for a reused `relu`).
  */
 export function resnetForward(spec: TinyResNet, weights: Weights, x: Activation): Map<string, Activation> {
-  const outputs = new Map<string, Activation>();
-  const record = (path: string, a: Activation) => {
-    outputs.set(path, a);
-    return a;
-  };
+  const { outputs, record } = moduleRecorder();
   let h = record('conv1', conv2d(x, weights, 'conv1', 2, 3));
   h = record('relu', relu(record('bn1', batchNorm(h, weights, 'bn1'))));
   h = record('maxpool', maxPool(h, 3, 2, 1));
