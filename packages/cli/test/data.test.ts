@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawnVvs } from './spawn-cli.ts';
 import { vvs } from './run-cli.ts';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
 
 /** What the test server serves, by URL path. */
 const FILES: Record<string, Buffer> = {
@@ -69,18 +67,6 @@ function fresh(): { dir: string; flags: string[] } {
   return { dir, flags: ['--catalog', catalogFile, '--cache-dir', dir] };
 }
 
-/** Runs the built CLI in a child process (asynchronously, so this process's server keeps answering). */
-function spawnVvs(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('vvs data', () => {
   it("list --json: Brain-Score's built-in data sets, then the catalog file's, with sizes, cached flags and folders", async () => {

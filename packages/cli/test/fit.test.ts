@@ -3,15 +3,13 @@
  * the seed's parameter_scaling experiment against its stored fit, the figure as SVG and PNG, and the
  * usage errors. Bootstrap counts are small so that the file stays well under a minute.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnVvs, type Exit } from './spawn-cli.ts';
 import { expectAllClose, loadFixture, sharedPath } from '@vvs/test-utils';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
 const CONFIG = sharedPath('seed/fit-configs/parameter/parameter_scaling.yaml');
 const SCORES = sharedPath('seed/artifacts/benchmark_scores.csv');
 const STORED = loadFixture<{
@@ -29,23 +27,10 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 const scratch = mkdtempSync(join(tmpdir(), 'vvs-cli-fit-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `vvs fit --config <parameter_scaling> --scores <table> …args` in a child process. */
 function vvsFit(args: string[], { config = CONFIG, env = {} }: { config?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, 'fit', '--config', config, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return spawnVvs(['fit', '--config', config, ...args], env);
 }
 
 interface Percentiles {

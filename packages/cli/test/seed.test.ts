@@ -3,34 +3,18 @@
  * the seed's artifacts (`--tables`, offline, so nothing is ever fetched): the seed's counts,
  * resnet18_imagenet_full's scores and checkpoints, and the usage errors.
  */
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnVvs, type Exit } from './spawn-cli.ts';
 import { sharedPath } from '@vvs/test-utils';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/vvs.js');
 const TABLES = dirname(sharedPath('seed/artifacts/model_checkpoints.csv'));
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `vvs seed …args` offline in a child process. */
 function vvsSeed(args: string[]): Promise<Exit> {
-  const env = { ...process.env, VVS_OFFLINE: '1', VVS_CACHE_DIR: join(tmpdir(), 'vvs-cli-seed-no-cache') };
-  const child = spawn(process.execPath, [BIN, 'seed', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return spawnVvs(['seed', ...args], { VVS_OFFLINE: '1', VVS_CACHE_DIR: join(tmpdir(), 'vvs-cli-seed-no-cache') });
 }
 
 /** resnet18_imagenet_full's five public scores, as benchmark_scores.csv writes them. */
