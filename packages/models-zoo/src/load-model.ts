@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultCacheDir, InputError, writeFileAtomic, type DownloadProgress } from '@vvs/core';
+import { defaultCacheDir, InputError, writeFileAtomic } from '@vvs/core';
 import { OnnxModel, OnnxModelAdapter, type OnnxModelOptions, type PreprocessOptions, type ProjectionOptions } from '@vvs/models-onnx';
 import { getModelCheckpoints, type ModelCheckpointRow } from '@vvs/seed';
 import { buildOnnx, type Architecture } from './builders/build-onnx.ts';
-import { checkpointFile, checkpointRow } from './checkpoint-file.ts';
+import { checkpointFile, checkpointRow, type CheckpointFileOptions } from './checkpoint-file.ts';
 import { readCheckpoint, type StateDictPreference } from './torch/checkpoint.ts';
 
 /** The cache folder's subfolder for converted models (`<cacheDir>/onnx/<model_id>/<epoch>.onnx`). */
@@ -77,28 +77,16 @@ function statePreference(arch: string | null): StateDictPreference {
   return arch !== null && (arch.includes('convnext') || arch.includes('deit')) ? 'ema' : 'model';
 }
 
-/** Options of {@link loadModel}: where the tables and the checkpoint come from, and the adapter's settings. */
-export interface LoadModelOptions extends OnnxModelOptions {
-  /** A folder laid out as the seed's bucket (`<model_id>/ep<epoch>.pt`), searched first (the seed's `checkpoints_dir`). */
-  readonly checkpointsDir?: string;
-  /** The cache folder (default `defaultCacheDir()`): tables in `seed/`, checkpoints in `checkpoints/`, conversions in `onnx/`. */
-  readonly cacheDir?: string;
+/**
+ * Options of {@link loadModel}: where the checkpoint comes from ({@link CheckpointFileOptions}; the
+ * cache folder also keeps the tables in `seed/` and the conversions in `onnx/`, and `onProgress`
+ * reports the tables' downloads too), where the tables come from, and the adapter's settings.
+ */
+export interface LoadModelOptions extends OnnxModelOptions, CheckpointFileOptions {
   /** A folder holding the seed's tables (the CLI's `--tables`), read as is. */
   readonly tablesDir?: string;
-  /** Base URL of a mirror of the seed's checkpoint bucket (see `checkpointFile`). */
-  readonly mirror?: string;
-  /** Forbid downloads (default: `VVS_OFFLINE`). */
-  readonly offline?: boolean;
-  /** Retries of a failed or truncated checkpoint transfer (default 4). */
-  readonly retries?: number;
-  /** Backoff before retry `k` of the checkpoint transfer: `backoffMs · 2^k` milliseconds (default 500). */
-  readonly backoffMs?: number;
   /** The epoch to load (default: the model's last, as the seed's `load_model`). */
   readonly epoch?: number;
-  /** Progress of the downloads (tables and checkpoint). */
-  readonly onProgress?: (event: DownloadProgress) => void;
-  readonly fetch?: typeof globalThis.fetch;
-  readonly signal?: AbortSignal;
   /** Image preprocessing of the adapter; default {@link SEED_PREPROCESS}. */
   readonly preprocess?: PreprocessOptions;
   /** Random projection of the adapter's layers; default none. */
