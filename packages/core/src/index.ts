@@ -84,7 +84,7 @@ export type { BenchmarkLayerSelectionOptions, BenchmarkLayerSelection } from './
 export { DATA_SET_KINDS, PARTIAL_SUFFIX, SHA1_PATTERN, DataCatalog, parseCatalogFile, sameDataSet } from './data/catalog.ts';
 export type { DataSetKind, DataFile, DataSetEntry, AddDataSetOptions } from './data/catalog.ts';
 export { ChecksumError, DownloadError, downloadFile, sha1OfFile } from './data/download.ts';
-export type { DownloadProgress, DownloadOptions } from './data/download.ts';
+export type { DownloadProgress, DownloadOptions, TransferOptions } from './data/download.ts';
 export { CACHE_DIR_ENV, OFFLINE_ENV, DataCache, DataNotCachedError, defaultCacheDir, offlineFromEnv } from './data/cache.ts';
 export type { DataCacheOptions, DataProgress, PullOptions, FileStatus, FileCheck, DataNotCachedDetails } from './data/cache.ts';
 export { writeFileAtomic } from './data/write-atomic.ts';

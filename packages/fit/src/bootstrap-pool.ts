@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { bootstrapResamples, firstCount, type BootstrapData, type BootstrapFit, type BootstrapResampleOptions } from './bootstrap.ts';
+import { bootstrapResamples, checkedLength, firstCount, type BootstrapData, type BootstrapFit, type BootstrapResampleOptions } from './bootstrap.ts';
 import type { ResampleBatch } from './bootstrap-worker.ts';
 import type { StartGrid } from './fit-grid.ts';
 import type { LawFormName } from './forms.ts';
@@ -56,8 +56,7 @@ export async function bootstrapFitsOnPool(
 ): Promise<BootstrapFit[]> {
   const { workers = availableParallelism(), signal, onProgress } = options;
   if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers: expected a positive integer, got ${workers}`);
-  if (data.logY === null) throw new TypeError('data.logY: the log-space laws need log(1 − S); got null (use_log: false)');
-  const resamples = bootstrapResamples(data.logY.length, options);
+  const resamples = bootstrapResamples(checkedLength(data), options);
   const total = firstCount(options.first, resamples.length);
   if (total === 0) return [];
   const size = resamples[0]!.length;

@@ -95,7 +95,7 @@ function distinctRows(rows: Int32Array, n: number): { rows: Int32Array; counts: 
 }
 
 /** Checks that `data` has log(1 − S) and columns of one length; returns that length. */
-function checkedLength(data: BootstrapData): number {
+export function checkedLength(data: BootstrapData): number {
   const { logY } = data;
   if (logY === null) throw new TypeError('data.logY: the log-space laws need log(1 − S); got null (use_log: false)');
   const n = logY.length;

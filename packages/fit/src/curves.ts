@@ -12,8 +12,13 @@ export interface ScoreScale {
   readonly invertY: boolean;
 }
 
-/** The score a log-space prediction stands for. */
-function toScore(logY: number, { invertY }: ScoreScale): number {
+/**
+ * The score a log-space prediction stands for.
+ *
+ * @example
+ * scoreOf(Math.log(0.6), { invertY: true }); // 0.4
+ */
+export function scoreOf(logY: number, { invertY }: ScoreScale): number {
   return invertY ? 1 - Math.exp(logY) : Math.exp(logY);
 }
 
@@ -35,7 +40,7 @@ export function lawCurve(form: LawFormName, params: Readonly<Record<string, numb
   });
   const predicted = new Float64Array(xs.length);
   law.evaluate(vector, prepareInputs(law, { x: xs }), predicted, null);
-  return predicted.map((v) => toScore(v, scale));
+  return predicted.map((v) => scoreOf(v, scale));
 }
 
 /** The band of {@link curveBand}: at each x, the low and high percentiles of the bootstrap curves. */
@@ -59,7 +64,17 @@ export const BAND_PERCENTILES = [2.5, 97.5] as const;
  */
 export function curveBand(form: LawFormName, fits: readonly BootstrapFit[], xs: Float64Array, scale: ScoreScale): CurveBand {
   if (fits.length === 0) throw new RangeError('fits: expected at least one bootstrap fit');
-  const curves = fits.map((fit) => lawCurve(form, fit.params, xs, scale));
+  return percentileBand(fits.map((fit) => lawCurve(form, fit.params, xs, scale)), xs);
+}
+
+/**
+ * At each x, numpy's linear 2.5 and 97.5 percentiles of `curves` (each sampled at `xs`), over the
+ * curves that are finite there (NaN where none is): the band of {@link curveBand}, for curves of any law.
+ *
+ * @example
+ * percentileBand([Float64Array.of(1, 2), Float64Array.of(3, 4)], Float64Array.of(10, 100)).low; // [1.05, 2.05]
+ */
+export function percentileBand(curves: readonly Float64Array[], xs: Float64Array): CurveBand {
   const low = new Float64Array(xs.length);
   const high = new Float64Array(xs.length);
   const column = new Float64Array(curves.length);

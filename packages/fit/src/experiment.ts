@@ -72,11 +72,21 @@ export interface FitExperimentOptions {
   readonly signal?: AbortSignal;
 }
 
-/**
- * Columns and scale of compute in the seed's chinchilla rows: C = total_flops / (X1_scaler · X2_scaler),
- * the units of N·D (FIT-SEMANTICS §6).
- */
+/** The column of compute in the seed's scores table. */
 const COMPUTE_COLUMN = 'total_flops';
+
+/**
+ * Compute per selected row of a joint-law fit in the units of N·D (FIT-SEMANTICS §6):
+ * C = total_flops / (X1_scaler · X2_scaler); `scale` converts back to FLOPs.
+ *
+ * @example
+ * const { compute, scale } = computeOf(fit.data, fit.config);
+ * compute[0] * scale; // the first row's total_flops
+ */
+export function computeOf(data: SelectedData, config: FitConfig): { compute: Float64Array; scale: number } {
+  const scale = config.fitting.x1Scaler * config.fitting.x2Scaler;
+  return { compute: Float64Array.from(data.rows, (row) => Number(row[COMPUTE_COLUMN]) / scale), scale };
+}
 
 /**
  * Fits one of the seed's experiments end to end (FIT-SEMANTICS §1–§6): loads the YAML config with
@@ -139,9 +149,7 @@ export async function fitExperiment(configPath: string, scoresPath: string, opti
 /** The joint law's allocation, with the seed's compute model fitted on the selected rows. */
 function experimentAllocation(fit: LawFit, data: SelectedData & { curveType: 'two_variables' }, config: FitConfig, convention: AllocationConvention): ExperimentAllocation {
   const { A, alpha, B, beta } = fit.converted as { A: number; alpha: number; B: number; beta: number };
-  const computeScale = config.fitting.x1Scaler * config.fitting.x2Scaler;
-  const c = Float64Array.from(data.rows, (row) => Number(row[COMPUTE_COLUMN]) / computeScale);
-  const relation = convention === 'chinchilla' ? undefined : fitComputeRelation(data.n, data.d, c);
+  const relation = convention === 'chinchilla' ? undefined : fitComputeRelation(data.n, data.d, computeOf(data, config).compute);
   const optimal = computeOptimalAllocation({ A, alpha, B, beta }, { convention, ...(relation ? { relation } : {}) });
   return { convention, a: optimal.a, b: optimal.b, G: optimal.G, m: optimal.relation.m, n: optimal.relation.n, optimal };
 }

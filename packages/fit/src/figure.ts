@@ -6,9 +6,8 @@
  */
 import type { ScalingLawFigure } from '@vvs/report';
 import { computeOptimalAllocation } from './allocation.ts';
-import { percentiles } from './bootstrap.ts';
-import { BAND_PERCENTILES, curveBand, lawCurve, logSpace, type ScoreScale } from './curves.ts';
-import type { ExperimentFit } from './experiment.ts';
+import { curveBand, lawCurve, logSpace, percentileBand, scoreOf, type ScoreScale } from './curves.ts';
+import { computeOf, type ExperimentFit } from './experiment.ts';
 import { lawForm, prepareInputs } from './forms.ts';
 
 /** Points along a figure's curve. */
@@ -69,8 +68,7 @@ export function scalingLawFigure(fit: ExperimentFit): ScalingLawFigure {
   }
   // The joint law along its compute-optimal frontier, against compute (in FLOPs).
   const allocation = fit.allocation!;
-  const computeScale = fitting.x1Scaler * fitting.x2Scaler;
-  const compute = Float64Array.from(fit.data.rows, (row) => Number(row.total_flops) / computeScale);
+  const { compute, scale: computeScale } = computeOf(fit.data, fit.config);
   const grid = logSpace(Math.min(...compute), Math.max(...compute), CURVE_POINTS);
   const relation = { m: allocation.m, n: allocation.n };
   const frontier = (params: Readonly<Record<string, number>>, converted: Readonly<Record<string, number>>) => {
@@ -80,17 +78,10 @@ export function scalingLawFigure(fit: ExperimentFit): ScalingLawFigure {
     const n = grid.map((C) => optimal.nOpt(C));
     const d = grid.map((C) => optimal.dOpt(C));
     law.evaluate(Float64Array.from(law.parameterNames, (name) => params[name]!), prepareInputs(law, { n, d }), predicted, null);
-    return predicted.map((v) => (scale.invertY ? 1 - Math.exp(v) : Math.exp(v)));
+    return predicted.map((v) => scoreOf(v, scale));
   };
   const curve = frontier(fit.params.raw, fit.params.converted);
-  let band: ScalingLawFigure['band'];
-  if (fit.bootstrap) {
-    const curves = fit.bootstrap.fits.map((f) => frontier(f.params, f.converted));
-    band = Array.from(grid, (C, j) => {
-      const [low, high] = percentiles(curves.map((curve) => curve[j]!).filter(Number.isFinite), BAND_PERCENTILES);
-      return { x: C * computeScale, low: low!, high: high! };
-    });
-  }
+  const band = fit.bootstrap ? percentileBand(fit.bootstrap.fits.map((f) => frontier(f.params, f.converted)), grid) : undefined;
   return {
     title: `${fit.experiment}: compute-optimal frontier, N* ∝ C^(${fmt(allocation.a / allocation.n)}), D* ∝ C^(${fmt(allocation.b / allocation.n)})`,
     subtitle: `${fit.function}, n = ${fit.n}, ${allocation.convention} convention (C ≈ ${fmt(allocation.m)}·(N·D)^${fmt(allocation.n)})`,
@@ -98,6 +89,6 @@ export function scalingLawFigure(fit: ExperimentFit): ScalingLawFigure {
     yTitle: yTitle(fit),
     points: Array.from(compute, (C, i) => ({ x: C * computeScale, y: scores[i]!, label: labels[i]! })),
     curve: Array.from(grid, (C, i) => ({ x: C * computeScale, y: curve[i]! })),
-    ...(band ? { band } : {}),
+    ...(band ? { band: Array.from(grid, (C, i) => ({ x: C * computeScale, low: band.low[i]!, high: band.high[i]! })) } : {}),
   };
 }

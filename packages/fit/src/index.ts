@@ -47,7 +47,7 @@ export { bootstrapFitsOnPool } from './bootstrap-pool.ts';
 export type { BootstrapPoolOptions } from './bootstrap-pool.ts';
 
 // Curves and the bootstrap's 95 % band.
-export { lawCurve, curveBand, logSpace, BAND_PERCENTILES } from './curves.ts';
+export { lawCurve, curveBand, percentileBand, scoreOf, logSpace, BAND_PERCENTILES } from './curves.ts';
 export type { ScoreScale, CurveBand } from './curves.ts';
 export { scalingLawFigure } from './figure.ts';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { closestMatches, defaultCacheDir, downloadFile, InputError, offlineFromEnv, type DownloadProgress } from '@vvs/core';
+import { closestMatches, defaultCacheDir, downloadFile, InputError, offlineFromEnv, type TransferOptions } from '@vvs/core';
 import type { ModelCheckpointRow } from '@vvs/seed';
 
 /** The cache folder's subfolder for downloaded checkpoints (`<cacheDir>/checkpoints/<checkpoint_path>`). */
@@ -41,7 +41,7 @@ export function checkpointRow(rows: readonly ModelCheckpointRow[], modelId: stri
 }
 
 /** Options of {@link checkpointFile}. */
-export interface CheckpointFileOptions {
+export interface CheckpointFileOptions extends TransferOptions {
   /** A folder laid out as the seed's bucket (`<model_id>/ep<epoch>.pt`), searched first (the seed's `checkpoints_dir`). */
   readonly checkpointsDir?: string;
   /** The cache folder (default `defaultCacheDir()`); downloads go to `<cacheDir>/checkpoints/`. */
@@ -53,13 +53,6 @@ export interface CheckpointFileOptions {
   readonly mirror?: string;
   /** Forbid the download (default: `VVS_OFFLINE`). */
   readonly offline?: boolean;
-  /** Retries of a failed or truncated transfer (`downloadFile`'s, default 4). */
-  readonly retries?: number;
-  /** Backoff before retry `k` is `backoffMs · 2^k` milliseconds (`downloadFile`'s, default 500). */
-  readonly backoffMs?: number;
-  readonly onProgress?: (event: DownloadProgress) => void;
-  readonly fetch?: typeof globalThis.fetch;
-  readonly signal?: AbortSignal;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultCacheDir, downloadFile, InputError, offlineFromEnv, sha1OfFile, type DownloadProgress } from '@vvs/core';
+import { defaultCacheDir, downloadFile, InputError, offlineFromEnv, sha1OfFile, type TransferOptions } from '@vvs/core';
 
 /** The seed's public repository on GitHub. */
 export const SEED_REPOSITORY = 'epflneuroailab/scaling-primate-vvs';
@@ -46,7 +46,7 @@ export const SEED_SCORES_TABLE: SeedArtifactInfo = SEED_ARTIFACTS['benchmark_sco
 const SEED_CACHE_FOLDER = 'seed';
 
 /** Options of {@link seedArtifact}. */
-export interface SeedArtifactOptions {
+export interface SeedArtifactOptions extends Pick<TransferOptions, 'onProgress' | 'fetch' | 'signal'> {
   /** The cache folder (default {@link defaultCacheDir}); the artifacts go to `<cacheDir>/seed/`. */
   readonly cacheDir?: string;
   /**
@@ -58,9 +58,6 @@ export interface SeedArtifactOptions {
   readonly url?: string;
   /** Forbid the download (default: `VVS_OFFLINE`). */
   readonly offline?: boolean;
-  readonly onProgress?: (event: DownloadProgress) => void;
-  readonly fetch?: typeof globalThis.fetch;
-  readonly signal?: AbortSignal;
 }
 
 /** Options of {@link seedScoresTable}: those of {@link seedArtifact}. */

@@ -71,6 +71,12 @@ export interface DownloadOptions {
 }
 
 /**
+ * The part of {@link DownloadOptions} that says how a transfer runs (retries, cancellation, progress,
+ * the `fetch` to use), for APIs that download on a caller's behalf and pass these through.
+ */
+export type TransferOptions = Pick<DownloadOptions, 'retries' | 'backoffMs' | 'signal' | 'onProgress' | 'fetch'>;
+
+/**
  * A downloaded file whose SHA-1 differs from the catalog's: a corrupt mirror, a file replaced on the
  * server, or a wrong catalog entry. The download is discarded. An `InputError` (exit status 2): the
  * fix is in the catalog or the mirror, not in vvs.
