@@ -17,14 +17,14 @@
  * compositing onto any background (a transparent pixel keeps its stored colour). Images are not
  * rotated by their EXIF orientation, as PIL does not rotate them either.
  *
- * Resampling uses libvips (through sharp) with its linear kernel, which, like PIL's BILINEAR, widens
- * the kernel when downscaling; it agrees with PIL to within a few 8-bit levels near edges, exactly on
- * flat regions.
+ * Images are decoded with sharp (libvips); resizing is Pillow's bilinear resize reproduced byte for
+ * byte ({@link resizeBilinear}), so a model sees the pixels it sees under Brain-Score.
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
 import { InputError } from '@vvs/core';
+import { resizeBilinear } from './resample.ts';
 
 /** Side in pixels of the square model input: the 224 × 224 of ImageNet-trained networks. */
 export const DEFAULT_INPUT_SIZE = 224;
@@ -200,18 +200,14 @@ function placeOnScreen(image: RgbImage, ratio: number, background: number): RgbI
   return { data: out, width, height };
 }
 
-/** Bilinear (libvips linear kernel) resize of an RGB image to exactly `width × height`. */
-async function resizeRgb(image: RgbImage, width: number, height: number): Promise<RgbImage> {
-  if (image.width === width && image.height === height) return image;
-  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: CHANNELS } })
-    .resize(width, height, { fit: 'fill', kernel: 'linear' })
-    .raw()
-    .toBuffer();
-  return { data: new Uint8Array(data), width, height };
+/** Pillow's bilinear resize (torchvision's `Resize` of a PIL image) of an RGB image to exactly `width × height`. */
+function resizeRgb(image: RgbImage, width: number, height: number): RgbImage {
+  const { data } = resizeBilinear({ ...image, channels: CHANNELS }, width, height);
+  return { data, width, height };
 }
 
 /** Resizes the placed image to the square model input with the chosen recipe. */
-async function toInputSize(image: RgbImage, size: number, mode: ResizeMode): Promise<RgbImage> {
+function toInputSize(image: RgbImage, size: number, mode: ResizeMode): RgbImage {
   if (mode === 'stretch') return resizeRgb(image, size, size);
   const shorter = Math.round(size * SHORTER_SIDE_RATIO);
   // torchvision's Resize(int) truncates the longer side: int(shorter · long / short).
@@ -219,7 +215,7 @@ async function toInputSize(image: RgbImage, size: number, mode: ResizeMode): Pro
     image.width <= image.height
       ? [shorter, Math.floor((shorter * image.height) / image.width)]
       : [Math.floor((shorter * image.width) / image.height), shorter];
-  const resized = await resizeRgb(image, w, h);
+  const resized = resizeRgb(image, w, h);
   const top = roundHalfEven((h - size) / 2);
   const left = roundHalfEven((w - size) / 2);
   const out = new Uint8Array(size * size * CHANNELS);
@@ -250,7 +246,7 @@ async function preprocessInto(
 ): Promise<void> {
   const decoded = await decodeRgb(input, label);
   const placed = placeOnScreen(decoded, o.visualDegrees / o.stimulusDegrees, o.background);
-  normaliseInto(await toInputSize(placed, o.inputSize, o.resize), o, out, offset);
+  normaliseInto(toInputSize(placed, o.inputSize, o.resize), o, out, offset);
 }
 
 function checkInput(input: unknown, label: string): asserts input is string | Uint8Array {

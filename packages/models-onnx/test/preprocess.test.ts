@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -267,17 +269,20 @@ describe('real stimulus (brainscore-files/images/n0.png, 256 × 256 RGB)', () =>
     }
   });
 
-  it('equals sharp’s own linear resize of the raw pixels (a consistency check, not independent of the kernel)', async () => {
-    const { data } = await sharp(file()).raw().toBuffer({ resolveWithObject: true });
-    const resized = await sharp(data, { raw: { width: 256, height: 256, channels: 3 } })
-      .resize(SIZE, SIZE, { fit: 'fill', kernel: 'linear' })
-      .raw()
-      .toBuffer();
-    const out = await preprocessImage(file());
-    for (const [x, y] of [[0, 0], [100, 37], [223, 223]]) {
-      for (let c = 0; c < 3; c++) expect(at(out, c, x, y)).toBeCloseTo(norm(resized[(y * SIZE + x) * 3 + c], c), 6);
-    }
-  });
+  // Brain-Score's pixels for this stimulus, from Pillow (fixtures/pillow_resize.py).
+  const pillow = (JSON.parse(readFileSync(new URL('./fixtures/pillow-resize.json', import.meta.url), 'utf8')) as {
+    stimuli: { stimulusDegrees: number; sha256: string }[];
+  }).stimuli;
+
+  it.each(pillow.map((s) => [s.stimulusDegrees, s.sha256] as const))(
+    'shown at %i° to an 8° model, has Brain-Score’s (Pillow’s) 8-bit pixels exactly',
+    async (stimulusDegrees, sha256) => {
+      const out = await preprocessImage(file(), { stimulusDegrees });
+      const interleaved = new Uint8Array(3 * PLANE);
+      for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) interleaved.set(levels(out, x, y), (y * SIZE + x) * 3);
+      expect(createHash('sha256').update(interleaved).digest('hex')).toBe(sha256);
+    },
+  );
 
   it('shows the 4° version of the stimulus on gray for an 8° model', async () => {
     const out = await preprocessImage(file(), { stimulusDegrees: 4 });

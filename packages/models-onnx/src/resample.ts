@@ -1,0 +1,172 @@
+/**
+ * Pillow's bilinear resize of 8-bit images, reproduced integer for integer: what torchvision's
+ * `transforms.Resize` does to the PIL image Brain-Score loads (`Image.resize(size, Image.BILINEAR)`,
+ * Pillow's `libImaging/Resample.c`).
+ *
+ * Pillow resamples separably, horizontal pass first, then vertical, each a convolution with a
+ * triangle ("tent") kernel that is widened by the scale when downsizing (an antialiasing filter),
+ * with weights normalised to sum to 1 and then rounded to fixed point. The horizontal pass is
+ * rounded and clipped to 8 bits before the vertical pass reads it, as in Pillow.
+ */
+
+/** Fixed-point fraction bits of Pillow's 8-bit resampling weights (`PRECISION_BITS = 32 − 8 − 2`). */
+const PRECISION_BITS = 22;
+
+/** One in fixed point: the sum of a normalised kernel's weights. */
+const ONE = 2 ** PRECISION_BITS;
+
+/** Half a unit in the last fixed-point place, the rounding offset every sum starts from. */
+const HALF = 2 ** (PRECISION_BITS - 1);
+
+/** The smallest sum that reads as 256 or more, clipped to 255. */
+const SATURATED = ONE * 256;
+
+/** Support (half-width in input pixels at scale 1) of the bilinear kernel. */
+const BILINEAR_SUPPORT = 1;
+
+/** An 8-bit image, row-major with interleaved channels (`data[(y·width + x)·channels + c]`). */
+export interface Image8 {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+}
+
+/**
+ * The kernel of each output pixel along one axis: its first input pixel, how many it reads, and
+ * their fixed-point weights (Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc`).
+ */
+interface AxisKernel {
+  /** Per output pixel: first input index, then count. */
+  readonly bounds: Int32Array;
+  /** Weights, `size` per output pixel (unused ones are 0). */
+  readonly weights: Int32Array;
+  readonly size: number;
+}
+
+/** The triangle kernel max(0, 1 − |x|). */
+function bilinear(x: number): number {
+  const a = Math.abs(x);
+  return a < 1 ? 1 - a : 0;
+}
+
+function axisKernel(inSize: number, outSize: number): AxisKernel {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = BILINEAR_SUPPORT * filterScale;
+  const size = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const weights = new Int32Array(outSize * size);
+  const w = new Float64Array(size);
+  // Pillow multiplies by the reciprocal rather than dividing, which rounds differently.
+  const reciprocal = 1 / filterScale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const centre = (xx + 0.5) * scale;
+    // C's (int) truncates toward zero; the clamps below make the sign of the truncation moot.
+    const xmin = Math.max(0, Math.trunc(centre - support + 0.5));
+    const count = Math.min(inSize, Math.trunc(centre + support + 0.5)) - xmin;
+    let sum = 0;
+    for (let x = 0; x < count; x++) {
+      w[x] = bilinear((x + xmin - centre + 0.5) * reciprocal);
+      sum += w[x]!;
+    }
+    const fixed = (x: number) => {
+      const normalised = sum !== 0 ? w[x]! / sum : w[x]!;
+      return Math.trunc(normalised < 0 ? -0.5 + normalised * ONE : 0.5 + normalised * ONE);
+    };
+    // Taps whose weight rounds to 0 add nothing; dropping them at the ends saves a third of the
+    // work when upsizing, where the kernel reaches a pixel at distance exactly 1 with weight 0.
+    let from = 0;
+    let to = count;
+    while (from < to && fixed(from) === 0) from++;
+    while (to > from && fixed(to - 1) === 0) to--;
+    for (let x = from; x < to; x++) weights[xx * size + x - from] = fixed(x);
+    bounds[xx * 2] = xmin + from;
+    bounds[xx * 2 + 1] = to - from;
+  }
+  return { bounds, weights, size };
+}
+
+/** Pillow's `clip8`: the fixed-point sum back to an 8-bit level. */
+function clip8(sum: number): number {
+  return sum >= SATURATED ? 255 : sum <= 0 ? 0 : sum >> PRECISION_BITS;
+}
+
+/**
+ * Resizes an 8-bit image to exactly `width × height` as Pillow's `Image.resize(…, BILINEAR)` does,
+ * byte for byte. Returns the input itself when the size does not change.
+ *
+ * @example
+ * const resized = resizeBilinear({ data: rgb, width: 128, height: 128, channels: 3 }, 224, 224);
+ * resized.data.length; // 224 * 224 * 3
+ */
+export function resizeBilinear(image: Image8, width: number, height: number): Image8 {
+  const { channels } = image;
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name}: expected a positive integer, got ${value}`);
+  }
+  if (image.data.length !== image.width * image.height * channels) {
+    throw new RangeError(`image: expected ${image.width}×${image.height}×${channels} = ${image.width * image.height * channels} bytes, got ${image.data.length}`);
+  }
+  if (width === image.width && height === image.height) return image;
+  const horizontal = axisKernel(image.width, width);
+  const vertical = axisKernel(image.height, height);
+  let source = image;
+  if (width !== image.width) {
+    // Only the input rows the vertical pass reads are resized (Pillow's `ybox_first`/`ybox_last`).
+    const first = height !== image.height ? vertical.bounds[0]! : 0;
+    const last = height !== image.height ? vertical.bounds[(height - 1) * 2]! + vertical.bounds[(height - 1) * 2 + 1]! : image.height;
+    source = resampleRows(image, horizontal, width, first, last);
+    if (height !== image.height) for (let y = 0; y < height; y++) vertical.bounds[y * 2] -= first;
+  }
+  return height !== image.height ? resampleColumns(source, vertical, height) : source;
+}
+
+/**
+ * The horizontal pass over input rows `first` to `last` (exclusive). Sums stay below 2³¹ (255 times
+ * weights summing to about 2²²), so they are computed in 32-bit integers, as in Pillow.
+ */
+function resampleRows(image: Image8, kernel: AxisKernel, width: number, first: number, last: number): Image8 {
+  const { data, width: inWidth, channels } = image;
+  const { bounds, weights, size } = kernel;
+  const out = new Uint8Array(width * (last - first) * channels);
+  for (let y = first; y < last; y++) {
+    const row = y * inWidth * channels;
+    let o = (y - first) * width * channels;
+    for (let xx = 0; xx < width; xx++) {
+      const start = row + bounds[xx * 2]! * channels;
+      const end = start + bounds[xx * 2 + 1]! * channels;
+      const k = xx * size;
+      // One running sum per channel, each over every `channels`-th byte from the channel's own offset.
+      for (let c = 0; c < channels; c++) {
+        let sum = HALF;
+        for (let at = start + c, tap = k; at < end; at += channels, tap++) sum = (sum + Math.imul(data[at]!, weights[tap]!)) | 0;
+        out[o++] = clip8(sum);
+      }
+    }
+  }
+  return { data: out, width, height: last - first, channels };
+}
+
+/** The vertical pass: each output row is a weighted sum of whole input rows, accumulated row by row. */
+function resampleColumns(image: Image8, kernel: AxisKernel, height: number): Image8 {
+  const { data, width, channels } = image;
+  const { bounds, weights, size } = kernel;
+  const stride = width * channels;
+  const out = new Uint8Array(height * stride);
+  const sums = new Int32Array(stride);
+  for (let yy = 0; yy < height; yy++) {
+    const ymin = bounds[yy * 2]!;
+    const count = bounds[yy * 2 + 1]!;
+    const k = yy * size;
+    sums.fill(HALF);
+    for (let y = 0; y < count; y++) {
+      const weight = weights[k + y]!;
+      const row = (ymin + y) * stride;
+      for (let i = 0; i < stride; i++) sums[i] = (sums[i]! + Math.imul(data[row + i]!, weight)) | 0;
+    }
+    const o = yy * stride;
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(sums[i]!);
+  }
+  return { data: out, width, height, channels };
+}
