@@ -12,8 +12,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const CLI_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGES = resolve(CLI_ROOT, '..');
-const ENTRY = join(CLI_ROOT, 'src/index.ts');
-export const BUNDLE = join(CLI_ROOT, 'dist/vvs.mjs');
+const DIST = join(CLI_ROOT, 'dist');
+export const BUNDLE = join(DIST, 'vvs.mjs');
+
+/**
+ * The bundle's entry points, by output name: the CLI, and the worker threads its pools start. A pool
+ * loads its worker from beside the bundle (`workerModule` in @vvs/core), so workers start without
+ * tsx transpiling the workspace again in each thread.
+ */
+const ENTRIES = {
+  vvs: join(CLI_ROOT, 'src/index.ts'),
+  'compute-worker': join(PACKAGES, 'suite/src/compute-worker.ts'),
+  'bootstrap-worker': join(PACKAGES, 'fit/src/bootstrap-worker.ts'),
+};
 
 /** Newest modification time of the TypeScript sources under every workspace package's src/ and of this script. */
 function newestSource() {
@@ -49,13 +60,16 @@ const externalDependencies = {
   },
 };
 
-/** Returns the bundle's path, building it first when it is missing or older than the sources. */
+/** Returns the bundle's path, building it (and its workers) first when one is missing or older than the sources. */
 export async function ensureBuilt() {
-  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= newestSource()) return BUNDLE;
+  const outputs = Object.keys(ENTRIES).map((name) => join(DIST, `${name}.mjs`));
+  const newest = newestSource();
+  if (outputs.every((out) => existsSync(out) && statSync(out).mtimeMs >= newest)) return BUNDLE;
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [ENTRY],
-    outfile: BUNDLE,
+    entryPoints: ENTRIES,
+    outdir: DIST,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -91,6 +91,9 @@ export { writeFileAtomic } from './data/write-atomic.ts';
 export type { CeilingCache } from './contracts/benchmark.ts';
 export { formatBytes } from './data/bytes.ts';
 
+// Worker threads.
+export { workerModule } from './workers/worker-module.ts';
+
 // Benchmark building blocks: neural predictivity and I2n benchmarks defined by a spec.
 export { SpecBenchmark } from './benchmark-helpers/benchmark-base.ts';
 export type { BenchmarkSpecBase } from './benchmark-helpers/benchmark-base.ts';

@@ -4,16 +4,15 @@
  * alone, so the fits are the same, bit for bit, whatever the number of workers.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { workerModule } from '@vvs/core';
 import { bootstrapResamples, checkedLength, firstCount, type BootstrapData, type BootstrapFit, type BootstrapResampleOptions } from './bootstrap.ts';
 import type { ResampleBatch } from './bootstrap-worker.ts';
 import type { StartGrid } from './fit-grid.ts';
 import type { LawFormName } from './forms.ts';
 
-/** The worker module, resolved through the package's exports (found from sources and bundles alike). */
-const BOOTSTRAP_WORKER = pathToFileURL(createRequire(import.meta.url).resolve('@vvs/fit/bootstrap-worker')).href;
+/** The worker module (bundled beside the CLI's bundle; see {@link workerModule}). */
+const BOOTSTRAP_WORKER = workerModule(import.meta.url, 'bootstrap-worker.mjs', '@vvs/fit/bootstrap-worker');
 
 /**
  * Batches per worker: enough that the workers finish together (refits of one law take similar

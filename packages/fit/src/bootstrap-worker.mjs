@@ -5,6 +5,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { fitBatch } = await import('./bootstrap-worker.ts');
+const { default: fitBatch } = await import('./bootstrap-worker.ts');
 
 export default fitBatch;

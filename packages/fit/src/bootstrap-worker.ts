@@ -26,3 +26,5 @@ export function fitBatch({ data, form, grid, delta, rows, size }: ResampleBatch)
   for (let start = 0; start < rows.length; start += size) fits.push(fitResample(data, rows.subarray(start, start + size), form, grid, delta));
   return fits;
 }
+
+export default fitBatch;

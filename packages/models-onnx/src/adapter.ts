@@ -78,6 +78,12 @@ export class OnnxModelAdapter implements ModelAdapter {
   private readonly projection?: Required<ProjectionOptions>;
   /** Projection matrices by input size: layers of equal size share one (it depends only on size and seed). */
   private readonly projections = new Map<number, SparseRandomProjection>();
+  /**
+   * The last batch's input buffer, free for the next batch to write into (see preprocessBatch's
+   * `reuse`). A batch takes it and puts it back after its forward pass, so batches of concurrent
+   * extractions never share one.
+   */
+  private spareInput: Float32Array | undefined;
 
   /**
    * @throws InputError when the model's input is not an image batch (rank 4, 3 channels, and a fixed
@@ -214,8 +220,11 @@ export class OnnxModelAdapter implements ModelAdapter {
     layers: readonly string[],
   ): Promise<Map<string, ActivationBatch>> {
     const images = await Promise.all(batchIds.map((id) => (stimuli.imagePath ? stimuli.imagePath(id) : stimuli.getImage(id))));
-    const { data, dims } = await preprocessBatch(images, preprocess);
+    const spare = this.spareInput;
+    this.spareInput = undefined;
+    const { data, dims } = await preprocessBatch(images, preprocess, spare);
     const outputs = await this.model.run(data, dims, layers);
+    this.spareInput = data.buffer.byteLength >= (spare?.buffer.byteLength ?? 0) ? new Float32Array(data.buffer) : spare;
     const batches = new Map<string, ActivationBatch>();
     for (const layer of layers) {
       const activation = outputs.get(layer)!;
@@ -232,6 +241,7 @@ export class OnnxModelAdapter implements ModelAdapter {
 
   /** Releases the model's onnxruntime sessions. */
   async dispose(): Promise<void> {
+    this.spareInput = undefined;
     await this.model.dispose();
   }
 }

@@ -17,13 +17,15 @@
  * compositing onto any background (a transparent pixel keeps its stored colour). Images are not
  * rotated by their EXIF orientation, as PIL does not rotate them either.
  *
- * Images are decoded with sharp (libvips); resizing is Pillow's bilinear resize reproduced byte for
- * byte ({@link resizeBilinear}), so a model sees the pixels it sees under Brain-Score.
+ * PNGs of 8 bits or less are decoded here ({@link decodePng}), other images with sharp (libvips);
+ * resizing is Pillow's bilinear resize reproduced byte for byte ({@link resizeBilinear}), so a
+ * model sees the pixels it sees under Brain-Score.
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
 import { InputError } from '@vvs/core';
+import { decodePng } from './png.ts';
 import { resizeBilinear } from './resample.ts';
 
 /** Side in pixels of the square model input: the 224 × 224 of ImageNet-trained networks. */
@@ -154,6 +156,8 @@ async function decodeRgb(input: string | Uint8Array, label: string): Promise<Rgb
   } else {
     bytes = input;
   }
+  const png = decodePngOrUndefined(bytes);
+  if (png !== undefined) return png;
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     // toColourspace('srgb') brings grayscale, 16-bit and CMYK images to 8-bit sRGB (keeping alpha).
@@ -172,6 +176,18 @@ async function decodeRgb(input: string | Uint8Array, label: string): Promise<Rgb
     for (let c = 0; c < CHANNELS; c++) rgb[p * CHANNELS + c] = decoded.data[p * channels + c];
   }
   return { data: rgb, width, height };
+}
+
+/**
+ * A PNG decoded in this thread ({@link decodePng}), or `undefined` for sharp to decode: any other
+ * format, a PNG variant decodePng leaves aside, and a damaged PNG, which sharp then names.
+ */
+function decodePngOrUndefined(bytes: Uint8Array): RgbImage | undefined {
+  try {
+    return decodePng(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -288,6 +304,10 @@ export async function preprocessImage(input: string | Uint8Array, options: Prepr
  * @param inputs - image file paths or encoded image bytes; an in-memory image is named
  *   `inputs[i] (in-memory image)` in errors.
  * @param options - see {@link PreprocessOptions}.
+ * @param reuse - a buffer to write into when it is large enough (the result's `data` is then a view
+ *   of it): a batch of 224-pixel images is 0.6 MB an image, and writing into freshly allocated
+ *   memory of that size costs several times the preprocessing itself, so a caller that runs batch
+ *   after batch passes the previous batch's buffer back.
  * @returns `data` of length n·3·H·W and `dims` `[n, 3, H, W]`.
  * @throws InputError whose message starts with the path of an image that cannot be read.
  *
@@ -298,11 +318,13 @@ export async function preprocessImage(input: string | Uint8Array, options: Prepr
 export async function preprocessBatch(
   inputs: readonly (string | Uint8Array)[],
   options: PreprocessOptions = {},
+  reuse?: Float32Array,
 ): Promise<PreprocessedBatch> {
   inputs.forEach((input, i) => checkInput(input, `inputs[${i}]`));
   const o = resolveOptions(options);
   const perImage = CHANNELS * o.inputSize * o.inputSize;
-  const data = new Float32Array(inputs.length * perImage);
+  const length = inputs.length * perImage;
+  const data = reuse !== undefined && reuse.length >= length ? reuse.subarray(0, length) : new Float32Array(length);
   await Promise.all(
     inputs.map((input, i) =>
       preprocessInto(input, typeof input === 'string' ? input : `inputs[${i}] (in-memory image)`, o, data, i * perImage),

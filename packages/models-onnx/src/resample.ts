@@ -44,13 +44,31 @@ interface AxisKernel {
   readonly size: number;
 }
 
+/** Kernels kept at most (each a few kilobytes); the cache starts over beyond that. */
+const MAX_CACHED_KERNELS = 64;
+
 /** The triangle kernel max(0, 1 − |x|). */
 function bilinear(x: number): number {
   const a = Math.abs(x);
   return a < 1 ? 1 - a : 0;
 }
 
+/** Kernels by input and output size: a stimulus set resizes every image between the same sizes. */
+const kernels = new Map<string, AxisKernel>();
+
+/** The kernel from `inSize` to `outSize` pixels, computed once (callers must not change it). */
 function axisKernel(inSize: number, outSize: number): AxisKernel {
+  const key = `${inSize}>${outSize}`;
+  let kernel = kernels.get(key);
+  if (kernel === undefined) {
+    if (kernels.size >= MAX_CACHED_KERNELS) kernels.clear();
+    kernel = computeAxisKernel(inSize, outSize);
+    kernels.set(key, kernel);
+  }
+  return kernel;
+}
+
+function computeAxisKernel(inSize: number, outSize: number): AxisKernel {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = BILINEAR_SUPPORT * filterScale;
@@ -111,15 +129,12 @@ export function resizeBilinear(image: Image8, width: number, height: number): Im
   if (width === image.width && height === image.height) return image;
   const horizontal = axisKernel(image.width, width);
   const vertical = axisKernel(image.height, height);
-  let source = image;
-  if (width !== image.width) {
-    // Only the input rows the vertical pass reads are resized (Pillow's `ybox_first`/`ybox_last`).
-    const first = height !== image.height ? vertical.bounds[0]! : 0;
-    const last = height !== image.height ? vertical.bounds[(height - 1) * 2]! + vertical.bounds[(height - 1) * 2 + 1]! : image.height;
-    source = resampleRows(image, horizontal, width, first, last);
-    if (height !== image.height) for (let y = 0; y < height; y++) vertical.bounds[y * 2] -= first;
-  }
-  return height !== image.height ? resampleColumns(source, vertical, height) : source;
+  if (width === image.width) return resampleColumns(image, vertical, height, 0);
+  // Only the input rows the vertical pass reads are resized (Pillow's `ybox_first`/`ybox_last`).
+  const first = height !== image.height ? vertical.bounds[0]! : 0;
+  const last = height !== image.height ? vertical.bounds[(height - 1) * 2]! + vertical.bounds[(height - 1) * 2 + 1]! : image.height;
+  const rows = resampleRows(image, horizontal, width, first, last);
+  return height !== image.height ? resampleColumns(rows, vertical, height, first) : rows;
 }
 
 /**
@@ -148,25 +163,29 @@ function resampleRows(image: Image8, kernel: AxisKernel, width: number, first: n
   return { data: out, width, height: last - first, channels };
 }
 
-/** The vertical pass: each output row is a weighted sum of whole input rows, accumulated row by row. */
-function resampleColumns(image: Image8, kernel: AxisKernel, height: number): Image8 {
+/** The vertical pass: each output row is a weighted sum of whole input rows; `image` starts at input row `firstRow`. */
+function resampleColumns(image: Image8, kernel: AxisKernel, height: number, firstRow: number): Image8 {
   const { data, width, channels } = image;
   const { bounds, weights, size } = kernel;
   const stride = width * channels;
   const out = new Uint8Array(height * stride);
-  const sums = new Int32Array(stride);
   for (let yy = 0; yy < height; yy++) {
-    const ymin = bounds[yy * 2]!;
+    const first = (bounds[yy * 2]! - firstRow) * stride;
     const count = bounds[yy * 2 + 1]!;
     const k = yy * size;
-    sums.fill(HALF);
-    for (let y = 0; y < count; y++) {
-      const weight = weights[k + y]!;
-      const row = (ymin + y) * stride;
-      for (let i = 0; i < stride; i++) sums[i] = (sums[i]! + Math.imul(data[row + i]!, weight)) | 0;
-    }
     const o = yy * stride;
-    for (let i = 0; i < stride; i++) out[o + i] = clip8(sums[i]!);
+    if (count === 2) {
+      // Upsizing reads two rows per output row: the common case, without the inner loop.
+      const w0 = weights[k]!;
+      const w1 = weights[k + 1]!;
+      for (let i = 0; i < stride; i++) out[o + i] = clip8((HALF + Math.imul(data[first + i]!, w0) + Math.imul(data[first + stride + i]!, w1)) | 0);
+      continue;
+    }
+    for (let i = 0; i < stride; i++) {
+      let sum = HALF;
+      for (let y = 0, at = first + i; y < count; y++, at += stride) sum = (sum + Math.imul(data[at]!, weights[k + y]!)) | 0;
+      out[o + i] = clip8(sum);
+    }
   }
   return { data: out, width, height, channels };
 }

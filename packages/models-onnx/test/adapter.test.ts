@@ -97,6 +97,14 @@ describe('OnnxModelAdapter', () => {
     expect(small.data).toEqual((await reference.run(data, dims, ['avgpool'])).get('avgpool')!.data);
   });
 
+  it('gives two extractions running at once the same values as one alone (batches never share an input buffer)', async () => {
+    const [a, b] = await Promise.all([collect(adapter.activations(tenImages(), ['avgpool'], { batchSize: 3 })), collect(adapter.activations(tenImages(4), ['avgpool'], { batchSize: 3 }))]);
+    const alone = await collect(adapter.activations(tenImages(4), ['avgpool'], { batchSize: 3 }));
+    expect(a.flatMap((x) => [...x.data])).toEqual(batches.filter((x) => x.layer === 'avgpool').flatMap((x) => [...x.data]));
+    expect(b.flatMap((x) => [...x.data])).toEqual(alone.flatMap((x) => [...x.data]));
+    expect(b.flatMap((x) => [...x.data])).not.toEqual(a.flatMap((x) => [...x.data]));
+  });
+
   it('projects layers wider than nComponents: the projection of the unprojected rows; others pass through', async () => {
     const out = await collect(projected.activations(tenImages(), LAYERS, { batchSize: 4 }));
     expect(out.map((b) => b.shape)).toEqual(batches.map((b) => [b.stimulusIds.length, 1000]));

@@ -198,6 +198,21 @@ describe('preprocessBatch', () => {
     expectAllClose(data.subarray(3 * 1024), await preprocessImage(b, options), F32, 'image 1');
   });
 
+  it('writes into a buffer passed back to it when that is large enough, with the same values', async () => {
+    const a = await png(64, 64, 3, () => ORANGE);
+    const b = await png(80, 40, 3, (x) => (x < 40 ? RED : BLUE));
+    const options = { inputSize: 32 };
+    const fresh = await preprocessBatch([a, b], options);
+    const reuse = new Float32Array(3 * 3 * 32 * 32).fill(Number.NaN);
+    const reused = await preprocessBatch([b, a], options, reuse);
+    expect(reused.data.buffer).toBe(reuse.buffer);
+    expect(reused.data.length).toBe(2 * 3 * 1024);
+    expect([...reused.data.subarray(0, 3 * 1024)]).toEqual([...fresh.data.subarray(3 * 1024)]);
+    expect([...reused.data.subarray(3 * 1024)]).toEqual([...fresh.data.subarray(0, 3 * 1024)]);
+    const tooSmall = new Float32Array(10);
+    expect((await preprocessBatch([a], options, tooSmall)).data.buffer).not.toBe(tooSmall.buffer);
+  });
+
   it('returns an empty tensor for no images', async () => {
     const { data, dims } = await preprocessBatch([]);
     expect(dims).toEqual([0, 3, 224, 224]);

@@ -5,6 +5,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runTask } = await import('./compute-worker.ts');
+const { default: runTask } = await import('./compute-worker.ts');
 
 export default runTask;

@@ -76,3 +76,5 @@ export function runTask(posted: PoolTask): Promise<unknown> {
   if (posted.task === 'activations') return activations(posted.input);
   return runComputeTask(posted.task, posted.input as never) as Promise<ComputeOutput<typeof posted.task>>;
 }
+
+export default runTask;

@@ -1,14 +1,9 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ComputeInput, ComputeOutput, ComputePool, ComputeTaskName } from '@vvs/core';
+import { workerModule, type ComputeInput, type ComputeOutput, type ComputePool, type ComputeTaskName } from '@vvs/core';
 import type { ActivationsResult, ActivationsTask, PoolTask } from './compute-worker.ts';
 
-/**
- * The module every worker loads unless told otherwise. Resolved through the package's exports so that
- * it is found from the sources, from a bundle (the CLI's), and from an installed copy alike.
- */
-const DEFAULT_WORKER = pathToFileURL(createRequire(import.meta.url).resolve('@vvs/suite/compute-worker')).href;
+/** The module every worker loads unless told otherwise (bundled beside the CLI's bundle; see {@link workerModule}). */
+const DEFAULT_WORKER = workerModule(import.meta.url, 'compute-worker.mjs', '@vvs/suite/compute-worker');
 
 /**
  * The order queued tasks start in, by kind (higher first; first in, first out within a kind). A
