@@ -18,11 +18,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
+
+/** The Node flags `pnpm vvs` runs the CLI with (the root package's `vvs` script), so that the runs measured are the runs users get. */
+const VVS_NODE_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.vvs!
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const workerCounts = (flag('--workers') ?? '1,2').split(',').map(Number);
@@ -40,7 +45,7 @@ interface Row {
 function runSuite(workers: number, store: string, cacheDir: string): { seconds: number; peakRssBytes: number; rows: Row[] } {
   const run = spawnSync(
     process.execPath,
-    [join(ROOT, 'bench/measure-cli.mjs'), 'run', '--workers', String(workers), '--store', store, '--json', ...(models ? ['--models', models] : [])],
+    [...VVS_NODE_FLAGS, join(ROOT, 'bench/measure-cli.mjs'), 'run', '--workers', String(workers), '--store', store, '--json', ...(models ? ['--models', models] : [])],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, VVS_CACHE_DIR: cacheDir } },
   );
   if (run.status !== 0) throw new Error(`vvs run --workers ${workers} failed (${run.status}):\n${run.stderr}`);
@@ -91,7 +96,7 @@ console.log(`the readout's matrix products (onnxruntime's GEMM, 320 × 25,088 ×
 // Build the CLI bundle before timing anything.
 spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/vvs.js'), '--help'], { cwd: ROOT, stdio: 'ignore' });
 
-console.log(`\n== The built-in suite (${models ?? 'builtin:pixels,builtin:gabor,builtin:cnn'} × synthetic V1, V2, V4, IT, behaviour) by worker count ==`);
+console.log(`\n== The built-in suite (${models ?? 'builtin:pixels,builtin:gabor,builtin:cnn'} × synthetic V1, V2, V4, IT, behaviour) by worker count, node ${VVS_NODE_FLAGS.join(' ')} as pnpm vvs ==`);
 const dir = mkdtempSync(join(tmpdir(), 'vvs-bench-suite-'));
 const cacheDir = join(dir, 'cache');
 let results: { workers: number; seconds: number; peakRssBytes: number; rows: Row[] }[];
