@@ -16,6 +16,10 @@ export {
   preprocessBatch,
 } from './preprocess.ts';
 export type { ResizeMode, PreprocessOptions, PreprocessedBatch } from './preprocess.ts';
+export { resizeBilinear } from './resample.ts';
+export type { Image8 } from './resample.ts';
+export { decodePng, isPng } from './png.ts';
+export type { DecodedRgb } from './png.ts';
 
 // Streaming activations of stimulus sets, optionally compressed by a sparse random projection.
 export { OnnxModelAdapter, DEFAULT_BATCH_SIZE } from './adapter.ts';

@@ -32,6 +32,13 @@ export interface OnnxModelOptions {
    * which); an explicit device that cannot start raises a `DeviceUnavailableError`.
    */
   device?: Device;
+  /**
+   * Read the graph only (layer names, tensors, content hash) and start no onnxruntime session: for a
+   * thread that names layers while other threads run the model, which then holds no copy of the
+   * weights there. {@link OnnxModel.run} refuses such a model; onnxruntime's own checks happen where
+   * the model runs.
+   */
+  graphOnly?: boolean;
 }
 
 /** The model's image input: its name and dimensions (a string for a symbolic axis such as `batch`). */
@@ -146,6 +153,7 @@ export class OnnxModel {
       throw new InputError(`${name} is not a valid ONNX model: it holds no graph`, { file: name });
     }
     const model = new OnnxModel(name, proto, createHash('sha256').update(bytes).digest('hex'), options);
+    if (options.graphOnly === true) return model;
     // The first session settles the device (trying each for 'auto'); later sessions reuse it.
     const { session, device, fallbacks } = await createDeviceSession(bytes, options.device ?? DEFAULT_DEVICE, model.sessionOptions()).catch(
       (cause: unknown) => {
@@ -211,6 +219,7 @@ export class OnnxModel {
     if (input.length !== expected) {
       throw new RangeError(`input: expected ${expected} values for dims [${dims.join(', ')}], got ${input.length}`);
     }
+    if (this.options.graphOnly === true) throw new Error(`${this.path} was opened graph-only (graphOnly: true) and cannot run`);
     const tensorOf = new Map(layers.map((layer) => [layer, this.resolveLayer(layer)]));
     const fetches = [...new Set(tensorOf.values())];
     const session = await this.sessionFor(fetches.filter((t) => !this.outputNames.includes(t)));

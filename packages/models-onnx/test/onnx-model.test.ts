@@ -77,6 +77,16 @@ describe.each(MODELS)('$file', ({ file, output, outputModule }) => {
     await model?.dispose();
   });
 
+  it('opened graphOnly, names the same layers, tensors and hash without a session, and refuses to run', async () => {
+    const graph = await OnnxModel.load(sharedPath(`models/${file}.onnx`), { graphOnly: true });
+    expect(graph.layers()).toEqual(model.layers());
+    expect(graph.sha256).toBe(model.sha256);
+    expect(graph.inputInfo).toEqual(model.inputInfo);
+    const layer = model.layers().at(-1)!;
+    expect(graph.resolveLayer(layer)).toBe(model.resolveLayer(layer));
+    await expect(graph.run(fixtureInput(), INPUT_DIMS, [layer])).rejects.toThrow(/graph-only \(graphOnly: true\) and cannot run/);
+  });
+
   it('maps every leaf module to the tensor of its last call, as the export expects', () => {
     const proto = onnx.ModelProto.decode(readFileSync(sharedPath(`models/${file}.onnx`)));
     const derived = moduleTensors(proto.graph!);

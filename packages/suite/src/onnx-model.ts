@@ -6,7 +6,7 @@ import type { WorkerComputePool } from './worker-pool.ts';
 
 /**
  * An ONNX model whose forward passes run on a {@link WorkerComputePool}: this thread keeps the graph
- * (its layer names and content hash) and a worker runs the images through it, one stimulus set and
+ * (its layer names and content hash; opened `graphOnly`, without a session) and a worker runs the images through it, one stimulus set and
  * any number of layers per task. Batches come back whole, in shared memory.
  *
  * @example
@@ -58,8 +58,8 @@ export function onnxSuiteModel(spec: string, extra: Omit<SuiteModel, 'id' | 'ope
     open: async (context) => {
       if (context?.pool === undefined) return new OnnxModelAdapter(await loadModel(spec, load));
       const { intraOpNumThreads: _threads, ...workerLoad } = load;
-      // This thread only reads the graph; one thread keeps its session small.
-      return new PooledOnnxAdapter(spec, await loadModel(spec, { ...workerLoad, intraOpNumThreads: 1 }), context.pool, workerLoad);
+      // This thread only names layers: no session, so the weights are loaded only where the model runs.
+      return new PooledOnnxAdapter(spec, await loadModel(spec, { ...workerLoad, graphOnly: true }), context.pool, workerLoad);
     },
     contentHash: (adapter) => (adapter instanceof OnnxModelAdapter || adapter instanceof PooledOnnxAdapter ? adapter.model.sha256 : ''),
     ...extra,
