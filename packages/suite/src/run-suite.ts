@@ -72,7 +72,9 @@ export interface RunSuiteOptions {
   readonly force?: boolean;
   /**
    * Worker threads the scoring runs on (regressions, ceilings, readouts), each on one core; `0` (the
-   * default) computes in this thread. Scores do not depend on it, bit for bit.
+   * default) computes in this thread. Scores do not depend on it, bit for bit. With as many workers
+   * as cores, start Node with `--single-threaded-gc --no-concurrent-recompilation` (as `pnpm vvs`
+   * does): V8's helper threads would otherwise take the workers' cores (9 s of CPU in a 25 s run).
    */
   readonly workers?: number;
   /** A compute pool to use instead of starting one (e.g. shared by several runs); `workers` is then ignored. */
