@@ -4,17 +4,18 @@
  *
  * 1. A first run on an empty cache folder (2 workers), which also generates the synthetic data and
  *    keeps it there, as a first run on a new machine does.
- * 2. Runs with 1 and then 2 worker threads on the same, now filled, cache folder (the synthetic data
- *    and the ceilings are read, as on every later run), each into an empty results store: both wall
- *    times, the speed-up, each run's peak RSS (the whole process, workers included), and whether the
- *    two runs' scores are bit-identical.
+ * 2. Rounds of runs with 1 and then 2 worker threads on the same, now filled, cache folder (the
+ *    synthetic data and the ceilings are read, as on every later run), each into an empty results
+ *    store: each round's wall times, speed-up and peak RSS (the whole process, workers included);
+ *    then the median times and the median of the rounds' speed-ups, and whether every run's scores
+ *    are bit-identical.
  *
  * Before that it calibrates the machine: the throughput of two threads against one on a loop that
  * stays in cache, on one that streams through memory (as the suite's large feature matrices and
  * L-BFGS histories do), and on the readout's matrix products. The suite's speed-up cannot exceed
  * what the machine gives the mix.
  *
- * Flags: --workers 1,2 (the counts to run), --models a,b (instead of the built-in three).
+ * Flags: --workers 1,2 (the counts to run), --rounds 3, --models a,b (instead of the built-in three).
  */
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
@@ -32,6 +33,12 @@ const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const workerCounts = (flag('--workers') ?? '1,2').split(',').map(Number);
 const models = flag('--models');
+/**
+ * Rounds of runs: each round runs every worker count once, one after another, so that a slow spell
+ * of this shared machine slows both counts of a round alike; the median over rounds is reported.
+ */
+const rounds = Number(flag('--rounds') ?? 3);
+if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`--rounds: expected a positive integer, got ${flag('--rounds')}`);
 
 interface Row {
   model: string;
@@ -99,26 +106,50 @@ spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/vvs.js'), '--help'], {
 console.log(`\n== The built-in suite (${models ?? 'builtin:pixels,builtin:gabor,builtin:cnn'} × synthetic V1, V2, V4, IT, behaviour) by worker count, node ${VVS_NODE_FLAGS.join(' ')} as pnpm vvs ==`);
 const dir = mkdtempSync(join(tmpdir(), 'vvs-bench-suite-'));
 const cacheDir = join(dir, 'cache');
-let results: { workers: number; seconds: number; peakRssBytes: number; rows: Row[] }[];
+const runs: { round: number; workers: number; seconds: number; peakRssBytes: number; rows: Row[] }[] = [];
 try {
   const cold = runSuite(2, join(dir, 'first.duckdb'), cacheDir);
   console.log(`first run, empty cache (generates the synthetic data), workers 2   ${cold.seconds.toFixed(1)} s   peak RSS ${(cold.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
-  results = workerCounts.map((workers) => {
-    const result = runSuite(workers, join(dir, `workers-${workers}.duckdb`), cacheDir);
-    console.log(`workers ${workers}   ${result.seconds.toFixed(1)} s   ${result.rows.length} pairs   peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
-    return { workers, ...result };
-  });
+  for (let round = 1; round <= rounds; round++) {
+    const times: string[] = [];
+    for (const workers of workerCounts) {
+      const result = runSuite(workers, join(dir, `round-${round}-workers-${workers}.duckdb`), cacheDir);
+      runs.push({ round, workers, ...result });
+      times.push(`workers ${workers} ${result.seconds.toFixed(1)} s (peak RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MiB)`);
+    }
+    const [base, ...others] = runs.filter((r) => r.round === round);
+    const ratios = others.map((o) => `${base!.workers} → ${o.workers}: ${(base!.seconds / o.seconds).toFixed(2)}×`).join('   ');
+    console.log(`round ${round}   ${times.join('   ')}   speed-up ${ratios}`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const [first, ...rest] = results;
-for (const other of rest) {
-  const key = (r: Row) => `${r.model} ${r.benchmark}`;
-  const same = first!.rows.every((r) => {
-    const o = other.rows.find((x) => key(x) === key(r));
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const key = (r: Row) => `${r.model} ${r.benchmark}`;
+const reference = runs[0]!;
+const identical = runs.every((run) =>
+  reference.rows.length === run.rows.length &&
+  reference.rows.every((r) => {
+    const o = run.rows.find((x) => key(x) === key(r));
     return o !== undefined && Object.is(o.score, r.score) && Object.is(o.raw, r.raw) && Object.is(o.ceiling, r.ceiling) && o.layer === r.layer;
+  }),
+);
+const [firstCount, ...otherCounts] = workerCounts;
+const medianOf = (workers: number) => median(runs.filter((r) => r.workers === workers).map((r) => r.seconds));
+for (const workers of otherCounts) {
+  const perRound = Array.from({ length: rounds }, (_, i) => {
+    const inRound = runs.filter((r) => r.round === i + 1);
+    return inRound.find((r) => r.workers === firstCount)!.seconds / inRound.find((r) => r.workers === workers)!.seconds;
   });
   console.log(
-    `speed-up ${first!.workers} → ${other.workers} workers: ${(first!.seconds / other.seconds).toFixed(2)}×   scores ${same ? 'bit-identical' : 'DIFFER'} (${first!.rows.length} pairs)`,
+    `median over ${rounds} rounds: workers ${firstCount} ${medianOf(firstCount!).toFixed(1)} s, workers ${workers} ${medianOf(workers).toFixed(1)} s   ` +
+      `speed-up ${firstCount} → ${workers} workers: ${median(perRound).toFixed(2)}× (median of the rounds' ratios; ${perRound.map((r) => r.toFixed(2)).join(', ')})`,
   );
 }
+console.log(`scores ${identical ? 'bit-identical' : 'DIFFER'} across all ${runs.length} runs (${reference.rows.length} pairs each)`);
+if (!identical) process.exitCode = 1;
