@@ -5,6 +5,7 @@ import {
   InputError,
   alignFeatures,
   averageRepetitions,
+  checkFiniteFeatures,
   collapseTimeBins,
   parseTimeBin,
   perStimulus,
@@ -107,5 +108,30 @@ describe('collapseTimeBins', () => {
     expect(parseTimeBin('0')).toEqual({ kind: 'index', index: 0 });
     expect(parseTimeBin('70-170')).toEqual({ kind: 'label', start: 70, end: 170 });
     expect(() => parseTimeBin('late')).toThrow(InputError);
+  });
+});
+
+describe('checkFiniteFeatures', () => {
+  /** 3 stimuli × 4 features, float32 or float64, every value finite unless set. */
+  const features = (data: Float32Array | Float64Array): Assembly => ({
+    dims: ['presentation', 'neuroid'],
+    shape: [3, 4],
+    data,
+    coords: { stimulus_id: { dim: 'presentation', values: ['a', 'b', 'c'] } },
+    attrs: { source_file: 'layer.npy' },
+  });
+
+  it.each([Float32Array, Float64Array])('%s: names the stimulus and column of the first NaN or ±Inf', (Type) => {
+    for (const [index, value, stimulus, column] of [[6, Number.NaN, 'b', 2], [11, Number.POSITIVE_INFINITY, 'c', 3], [0, Number.NEGATIVE_INFINITY, 'a', 0]] as const) {
+      const data = new Type(12).fill(0.5);
+      data[index] = value;
+      if (index < 11) data[11] = Number.NaN; // a later one is not the one named
+      expect(() => checkFiniteFeatures(features(data))).toThrow(`layer.npy: features of stimulus '${stimulus}' contain ${value} (column ${column}); features must be finite`);
+    }
+  });
+
+  it('accepts the extremes of float32 (largest, smallest normal and subnormal, −0)', () => {
+    const data = Float32Array.of(3.4028234663852886e38, -3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45, -0, 0, 1, -1, 2, 3, 4, 5);
+    expect(() => checkFiniteFeatures(features(data))).not.toThrow();
   });
 });
