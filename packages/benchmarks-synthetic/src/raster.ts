@@ -2,7 +2,6 @@
  * Drawing primitives of the synthetic stimuli: images as row-major RGB float buffers in [0, 1],
  * sums of plane waves, anti-aliased shape masks, and the in-memory PNG stimulus set they end in.
  */
-import sharp from 'sharp';
 import { InputError, type StimulusRow, type StimulusSet } from '@vvs/core';
 
 /** Colour channels of every synthetic image (RGB; grayscale stimuli repeat one value three times). */
@@ -229,6 +228,9 @@ export async function encodeRgbPng(image: RgbImage): Promise<Uint8Array> {
   const { size, data } = image;
   const bytes = Buffer.alloc(data.length);
   for (let i = 0; i < data.length; i++) bytes[i] = Math.round(MAX_8BIT * Math.min(1, Math.max(0, data[i])));
+  // Imported here, not at the top: only generating the synthetic data encodes PNGs, and loading sharp
+  // costs every process that reads the cached data about 150 ms.
+  const { default: sharp } = await import('sharp');
   const png = await sharp(bytes, { raw: { width: size, height: size, channels: RGB_CHANNELS } })
     .png({ compressionLevel: PNG_COMPRESSION_LEVEL })
     .toBuffer();

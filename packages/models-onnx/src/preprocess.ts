@@ -22,7 +22,6 @@
  * model sees the pixels it sees under Brain-Score.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
 import { InputError } from '@vvs/core';
 import { decodePng } from './png.ts';
@@ -158,6 +157,7 @@ async function decodeRgb(input: string | Uint8Array, label: string): Promise<Rgb
   }
   const png = decodePngOrUndefined(bytes);
   if (png !== undefined) return png;
+  const sharp = await loadSharp();
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     // toColourspace('srgb') brings grayscale, 16-bit and CMYK images to 8-bit sRGB (keeping alpha).
@@ -176,6 +176,15 @@ async function decodeRgb(input: string | Uint8Array, label: string): Promise<Rgb
     for (let c = 0; c < CHANNELS; c++) rgb[p * CHANNELS + c] = decoded.data[p * channels + c];
   }
   return { data: rgb, width, height };
+}
+
+/**
+ * sharp, imported on first use: it takes about 150 ms per thread to load, and stimulus sets made of
+ * PNGs never need it (every worker of a suite run would otherwise pay that at start).
+ */
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+async function loadSharp(): Promise<typeof import('sharp')['default']> {
+  return (await (sharpModule ??= import('sharp'))).default;
 }
 
 /**

@@ -3,8 +3,7 @@
  * rasteriser) for PNG.
  */
 import { Resvg } from '@resvg/resvg-js';
-import { View, parse } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /**
  * The font PNG text is drawn with. Vega writes `font-family="sans-serif"`, which resvg maps to its
@@ -24,6 +23,9 @@ export const DEFAULT_PNG_FONT_FAMILY = 'DejaVu Sans';
  * writeFileSync('scores-per-region.svg', svg);
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: vega and vega-lite take about half a second to import, and most runs of
+  // the CLI (which bundles this module) draw nothing.
+  const [{ View, parse }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
