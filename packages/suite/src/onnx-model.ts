@@ -6,8 +6,9 @@ import type { WorkerComputePool } from './worker-pool.ts';
 
 /**
  * An ONNX model whose forward passes run on a {@link WorkerComputePool}: this thread keeps the graph
- * (its layer names and content hash; opened `graphOnly`, without a session) and a worker runs the images through it, one stimulus set and
- * any number of layers per task. Batches come back whole, in shared memory.
+ * (its layer names and content hash; opened `graphOnly`, without a session) and a worker runs the
+ * images through it, one stimulus set and any number of layers per task. Batches come back whole,
+ * in shared memory.
  *
  * @example
  * const adapter = new PooledOnnxAdapter('builtin:cnn', await loadModel('builtin:cnn'), pool);
