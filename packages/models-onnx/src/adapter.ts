@@ -224,6 +224,7 @@ export class OnnxModelAdapter implements ModelAdapter {
     this.spareInput = undefined;
     const { data, dims } = await preprocessBatch(images, preprocess, spare);
     const outputs = await this.model.run(data, dims, layers);
+    // Keep the larger buffer: a short last batch writes into a view of the spare one.
     this.spareInput = data.buffer.byteLength >= (spare?.buffer.byteLength ?? 0) ? new Float32Array(data.buffer) : spare;
     const batches = new Map<string, ActivationBatch>();
     for (const layer of layers) {

@@ -35,8 +35,8 @@ export interface OnnxModelOptions {
   /**
    * Read the graph only (layer names, tensors, content hash) and start no onnxruntime session: for a
    * thread that names layers while other threads run the model, which then holds no copy of the
-   * weights there. {@link OnnxModel.run} refuses such a model; onnxruntime's own checks happen where
-   * the model runs.
+   * weights there. {@link OnnxModel.run} refuses such a model, and {@link OnnxModel.device} reports
+   * `'cpu'` without having settled anything; onnxruntime's own checks happen where the model runs.
    */
   graphOnly?: boolean;
 }

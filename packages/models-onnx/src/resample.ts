@@ -127,14 +127,13 @@ export function resizeBilinear(image: Image8, width: number, height: number): Im
     throw new RangeError(`image: expected ${image.width}×${image.height}×${channels} = ${image.width * image.height * channels} bytes, got ${image.data.length}`);
   }
   if (width === image.width && height === image.height) return image;
-  const horizontal = axisKernel(image.width, width);
+  if (height === image.height) return resampleRows(image, axisKernel(image.width, width), width, 0, image.height);
   const vertical = axisKernel(image.height, height);
   if (width === image.width) return resampleColumns(image, vertical, height, 0);
   // Only the input rows the vertical pass reads are resized (Pillow's `ybox_first`/`ybox_last`).
-  const first = height !== image.height ? vertical.bounds[0]! : 0;
-  const last = height !== image.height ? vertical.bounds[(height - 1) * 2]! + vertical.bounds[(height - 1) * 2 + 1]! : image.height;
-  const rows = resampleRows(image, horizontal, width, first, last);
-  return height !== image.height ? resampleColumns(rows, vertical, height, first) : rows;
+  const first = vertical.bounds[0]!;
+  const last = vertical.bounds[(height - 1) * 2]! + vertical.bounds[(height - 1) * 2 + 1]!;
+  return resampleColumns(resampleRows(image, axisKernel(image.width, width), width, first, last), vertical, height, first);
 }
 
 /**
